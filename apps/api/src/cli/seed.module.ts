@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { BasesModule } from '#yizhi/bases';
+import { ConfigModule } from '#yizhi/core';
+import { DatabaseModule } from '#yizhi/database';
+import { FieldsModule } from '#yizhi/fields';
+import { IdentityCoreModule } from '#yizhi/identity';
+import { ProgramsModule } from '#yizhi/programs';
+
+@Module({
+  imports: [ConfigModule, DatabaseModule.forRoot('yizhi-seed'), BasesModule, FieldsModule, ProgramsModule, IdentityCoreModule],
+})
+export class SeedModule {}

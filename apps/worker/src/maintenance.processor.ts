@@ -1,0 +1,15 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { JobRegistry, QueueName } from '#yizhi/core';
+
+/** Consumes the maintenance queue; the registry routes each job to its one handler. */
+@Processor(QueueName.Maintenance, { concurrency: 2 })
+export class MaintenanceProcessor extends WorkerHost {
+  constructor(private readonly jobs: JobRegistry) {
+    super();
+  }
+
+  process(job: Job): Promise<unknown> {
+    return this.jobs.dispatch(QueueName.Maintenance, job);
+  }
+}

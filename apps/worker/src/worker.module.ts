@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ConfigModule, JobRegistry, QueueModule } from '#yizhi/core';
+import { DatabaseModule } from '#yizhi/database';
+import { IdentityJobsModule } from '#yizhi/identity';
+import { MaintenanceProcessor } from './maintenance.processor.js';
+import { SchedulerService } from './scheduler.service.js';
+
+@Module({
+  imports: [ConfigModule, DatabaseModule.forRoot('yizhi-worker'), QueueModule.register(), DiscoveryModule, IdentityJobsModule],
+  providers: [JobRegistry, MaintenanceProcessor, SchedulerService],
+})
+export class WorkerModule {}

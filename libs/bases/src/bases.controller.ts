@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Public, Role, Roles, UuidPipe } from '#yizhi/core';
+import { BasesService } from './bases.service.js';
+import { BasePageView, BaseView, CreateBaseDto, ListBasesQueryDto, UpdateBaseDto } from './dto/base.dto.js';
+
+@ApiTags('bases')
+@Controller('bases')
+export class BasesController {
+  constructor(private readonly bases: BasesService) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'List the bases: the online platform, offline service bases and branch bases' })
+  @ApiOkResponse({ type: BasePageView })
+  async list(@Query() query: ListBasesQueryDto): Promise<BasePageView> {
+    const page = await this.bases.list(query);
+    return { items: page.items.map(BaseView.of), nextCursor: page.nextCursor };
+  }
+
+  @Public()
+  @Get(':id')
+  @ApiOkResponse({ type: BaseView })
+  async get(@Param('id', UuidPipe) id: string): Promise<BaseView> {
+    return BaseView.of(await this.bases.get(id));
+  }
+
+  @Roles(Role.Admin)
+  @Post()
+  @ApiCreatedResponse({ type: BaseView })
+  async create(@Body() dto: CreateBaseDto): Promise<BaseView> {
+    return BaseView.of(await this.bases.create(dto));
+  }
+
+  @Roles(Role.Admin)
+  @Patch(':id')
+  @ApiOkResponse({ type: BaseView })
+  async update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateBaseDto): Promise<BaseView> {
+    return BaseView.of(await this.bases.update(id, dto));
+  }
+}

@@ -1,0 +1,6 @@
+export enum Role {
+  Enterprise = 'enterprise',
+  Institute = 'institute',
+  Operator = 'operator',
+  Admin = 'admin',
+}

@@ -1,0 +1,56 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ValidationFailedException } from '../errors/common.exceptions.js';
+
+/** `?limit=&cursor=` of every list route. */
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
+  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's nextCursor" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Cursors are base64url JSON of the last row's sort key; opaque to clients. */
+export function encodeCursor(key: Record<string, string | number>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+export function decodeCursor<K extends Record<string, string | number>>(cursor: string, shape: { [P in keyof K]: 'string' | 'number' }): K {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw ValidationFailedException.field('cursor', 'is not a cursor this API issued');
+  }
+  const valid =
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    Object.entries(shape).every(([key, type]) => typeof (parsed as Record<string, unknown>)[key] === type);
+  if (!valid) throw ValidationFailedException.field('cursor', 'is not a cursor this API issued');
+  return parsed as K;
+}
+
+/**
+ * Builds a page from rows fetched with `limit + 1`: the extra row only tells whether another
+ * page exists.
+ */
+export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Record<string, string | number>, map: (row: R) => T): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items: items.map(map), nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
+}

@@ -1,0 +1,38 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import type { FieldError } from '../errors/domain.exception.js';
+import { ValidationFailedException } from '../errors/common.exceptions.js';
+
+/**
+ * Flattens class-validator's tree into one `{field: "organization.creditCode", message}` per
+ * field: "is required" when it is missing, else the first rule it breaks in declaration order
+ * (class-validator lists them last-declared first, so the type check, declared first, wins).
+ */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const rules = Object.entries(error.constraints ?? {});
+    const own: FieldError[] = [];
+    if (rules.some(([rule]) => rule === 'whitelistValidation')) {
+      own.push({ field, message: `${field} is not an allowed field` });
+    } else if (rules.length && error.value === undefined) {
+      own.push({ field, message: `${field} is required` });
+    } else if (rules.length) {
+      own.push({ field, message: rules[rules.length - 1][1] });
+    }
+    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
+  });
+}
+
+/** The global pipe: unknown fields are refused, known ones are transformed to their DTO types. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: true },
+    // Values are kept on the errors only to tell "missing" from "wrong"; they never reach the response.
+    exceptionFactory: (errors) => new ValidationFailedException(flattenValidationErrors(errors)),
+  });
+}

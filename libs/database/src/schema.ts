@@ -1,0 +1,10 @@
+import { Base } from '#yizhi/bases';
+import { Field } from '#yizhi/fields';
+import { Organization, RefreshToken, User } from '#yizhi/identity';
+import { Program } from '#yizhi/programs';
+import { MIGRATIONS } from '../../../migrations/index.js';
+
+/** Every entity of every library: the schema the migrations must match (checked in CI). */
+export const ENTITIES = [Base, Field, Organization, User, RefreshToken, Program];
+
+export { MIGRATIONS };

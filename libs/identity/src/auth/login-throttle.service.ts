@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { APP_CONFIG, RateLimitedException, REDIS, type AppConfig } from '#yizhi/core';
+
+export const LOGIN_THROTTLE = {
+  windowSeconds: 15 * 60,
+  perAccount: 5,
+  perIp: 50,
+} as const;
+
+/** Returns the seconds to wait when either counter is at its limit, else 0. */
+const CHECK = `
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local count = tonumber(redis.call('GET', key) or '0')
+  if count >= tonumber(ARGV[i]) then
+    local ttl = redis.call('TTL', key)
+    if ttl > wait then wait = ttl end
+  end
+end
+return wait`;
+
+/** Counts a failure; the window starts at the first failure and lasts windowSeconds. */
+const RECORD = `
+for _, key in ipairs(KEYS) do
+  if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+end
+return 1`;
+
+/**
+ * Failed-login counters in Redis, shared by every API process: 5 per account and 50 per IP in
+ * 15 minutes, then 429 with Retry-After. Successful logins are not counted. If Redis is down the
+ * throttle lets logins through (and logs it): PostgreSQL, not Redis, decides who gets in.
+ */
+@Injectable()
+export class LoginThrottleService {
+  private readonly logger = new Logger(LoginThrottleService.name);
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Throws RateLimitedException when this account or IP has failed too often. */
+  async assertAllowed(email: string, ip: string): Promise<void> {
+    let wait: number;
+    try {
+      wait = Number(await this.redis.eval(CHECK, 2, ...this.keys(email, ip), LOGIN_THROTTLE.perAccount, LOGIN_THROTTLE.perIp));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'login throttle unavailable; allowing the attempt');
+      return;
+    }
+    if (wait > 0) throw new RateLimitedException('Too many failed logins; try again later', wait);
+  }
+
+  async recordFailure(email: string, ip: string): Promise<void> {
+    try {
+      await this.redis.eval(RECORD, 2, ...this.keys(email, ip), LOGIN_THROTTLE.windowSeconds);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'login throttle unavailable; failure not counted');
+    }
+  }
+
+  /** A correct password clears the account's counter (not the IP's). */
+  async recordSuccess(email: string, ip: string): Promise<void> {
+    await this.redis.del(this.keys(email, ip)[0]).catch(() => undefined);
+  }
+
+  private keys(email: string, ip: string): [string, string] {
+    const prefix = `${this.config.queuePrefix}:login-fail`;
+    return [`${prefix}:account:${email}`, `${prefix}:ip:${ip}`];
+  }
+}

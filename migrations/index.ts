@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm';
+import { InitialSchema1795843643507 } from './1795843643507-InitialSchema.js';
+
+/** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
+export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema1795843643507];
