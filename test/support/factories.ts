@@ -108,13 +108,3 @@ export async function sql<T = Record<string, unknown>>(text: string, params: unk
     await client.end();
   }
 }
-
-/** Row counts of the tables a request might write to; compare before and after a refused request. */
-export async function tableCounts(): Promise<Record<string, number>> {
-  const rows = await sql<{ t: string; n: string }>(
-    `SELECT 'organization' AS t, count(*) AS n FROM organization UNION ALL SELECT 'user', count(*) FROM "user"
-     UNION ALL SELECT 'refresh_token', count(*) FROM refresh_token UNION ALL SELECT 'base', count(*) FROM base
-     UNION ALL SELECT 'field', count(*) FROM field UNION ALL SELECT 'program', count(*) FROM program`,
-  );
-  return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
-}
