@@ -50,10 +50,13 @@ function body(statusCode: number, code: string, message: string, details: FieldE
   return { statusCode, code, message, details };
 }
 
-/** "Key (credit_code)=(9150...) already exists." → ["credit_code"] */
+/** "lower(display_name::text)" → "display_name": the column behind an expression index. */
+const columnName = (key: string) => key.replace(/^lower\((.*)\)$/, '$1').replace(/::[a-z ]+$/, '');
+
+/** "Key (credit_code)=(9150...) already exists." → ["credit_code"]; "Key (lower(email))=(…)" → ["email"] */
 function columnsOf(detail: string | undefined): string[] {
-  const match = detail?.match(/^Key \(([^)]+)\)/);
-  return match ? match[1].split(',').map((c) => c.trim().replace(/^lower\((.*)\)$/, '$1')) : [];
+  const match = detail?.match(/^Key \((.+?)\)=\(/);
+  return match ? match[1].split(',').map((c) => columnName(c.trim())) : [];
 }
 
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());

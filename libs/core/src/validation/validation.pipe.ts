@@ -17,7 +17,10 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
     } else if (rules.length && error.value === undefined) {
       own.push({ field, message: `${field} is required` });
     } else if (rules.length) {
-      own.push({ field, message: rules[rules.length - 1][1] });
+      // nestedValidation is appended after every declared rule, so it would hide @IsObject's message.
+      const declared = rules.filter(([rule]) => rule !== 'nestedValidation');
+      const candidates = declared.length ? declared : rules;
+      own.push({ field, message: candidates[candidates.length - 1][1] });
     }
     return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });

@@ -11,7 +11,7 @@
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
-const SHAPE = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-Z]{8}[0-9X][0-9A-HJ-NPQRTUWXY]$/;
+const SHAPE = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{8}[0-9X][0-9A-HJ-NPQRTUWXY]$/;
 
 /** GB 32100-2015 check character over the first 17 characters. */
 export function creditCodeCheckChar(first17: string): string {
