@@ -17,9 +17,20 @@ export async function migrate(databaseUrl: string, options: { checkTrigrams?: bo
   }
 }
 
+/** The SQL that would bring this database's schema in line with the entities; empty when they agree. */
+export async function pendingSchemaChanges(databaseUrl: string): Promise<{ up: string[]; down: string[] }> {
+  const dataSource = await new DataSource(dataSourceOptions({ databaseUrl }, { poolSize: 1, applicationName: 'yizhi-drift' })).initialize();
+  try {
+    const sql = await dataSource.driver.createSchemaBuilder().log();
+    return { up: sql.upQueries.map((q) => q.query), down: sql.downQueries.map((q) => q.query).reverse() };
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 /**
- * The SQL that would bring a freshly migrated database in line with the entities. Empty means
- * the migrations and the entities agree. Works on a scratch database that it drops afterwards.
+ * What the migrations lack compared with the entities: migrates a scratch database (dropped
+ * afterwards) and asks for its pending schema changes. Empty means they agree.
  */
 export async function schemaDrift(databaseUrl: string): Promise<{ up: string[]; down: string[] }> {
   const scratch = new URL(databaseUrl);
@@ -28,18 +39,7 @@ export async function schemaDrift(databaseUrl: string): Promise<{ up: string[]; 
   try {
     // The check of pg_trgm belongs to real databases; a scratch one may predate the extension's migration.
     await migrate(scratchUrl, { checkTrigrams: false });
-    const dataSource = await new DataSource(
-      dataSourceOptions({ databaseUrl: scratchUrl }, { poolSize: 1, applicationName: 'yizhi-drift' }),
-    ).initialize();
-    try {
-      const sql = await dataSource.driver.createSchemaBuilder().log();
-      return {
-        up: sql.upQueries.map((q) => q.query),
-        down: sql.downQueries.map((q) => q.query).reverse(),
-      };
-    } finally {
-      await dataSource.destroy();
-    }
+    return await pendingSchemaChanges(scratchUrl);
   } finally {
     await dropTestDatabase(scratchUrl);
   }
