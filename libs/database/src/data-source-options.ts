@@ -22,7 +22,9 @@ export function dataSourceOptions(
     uuidExtension: 'pgcrypto',
     applicationName: overrides.applicationName ?? 'yizhi',
     poolSize: overrides.poolSize ?? 10,
-    logging: ['error', 'warn', 'migration'],
+    // Failed queries reach the exception filter, which logs the unexpected ones; expected ones (a unique
+    // violation answered with 409) would only be noise here.
+    logging: ['warn', 'migration'],
     extra: {
       // Fail fast when PostgreSQL is unreachable rather than hang a request.
       connectionTimeoutMillis: 5_000,

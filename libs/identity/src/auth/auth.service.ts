@@ -39,15 +39,15 @@ export class AuthService {
     }
   }
 
-  /** The passport-local check: throttled per account and IP, one argon2 run whether or not the email exists. */
+  /**
+   * The passport-local check: throttled per account and IP, one argon2 run whether or not the
+   * email exists. The throttle counts each admitted attempt as a failure until it succeeds.
+   */
   async validateCredentials(email: string, password: string, ip: string): Promise<User> {
     await this.throttle.assertAllowed(email, ip);
     const user = await this.users.findByEmail(email);
     const ok = await this.passwords.verify(user?.passwordHash, password);
-    if (!user || !ok) {
-      await this.throttle.recordFailure(email, ip);
-      throw IdentityException.invalidCredentials();
-    }
+    if (!user || !ok) throw IdentityException.invalidCredentials();
     await this.throttle.recordSuccess(email, ip);
     return user;
   }

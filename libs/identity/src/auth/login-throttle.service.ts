@@ -8,8 +8,13 @@ export const LOGIN_THROTTLE = {
   perIp: 50,
 } as const;
 
-/** Returns the seconds to wait when either counter is at its limit, else 0. */
-const CHECK = `
+/**
+ * Returns the seconds to wait when either counter is at its limit, else 0 after counting this
+ * attempt as a failure in both (EXPIRE when a count starts: the window opens at the first
+ * failure and lasts ARGV[3] seconds). Checking and counting in one step keeps concurrent
+ * guesses from all passing the check before any of them is counted.
+ */
+const ADMIT = `
 local wait = 0
 for i, key in ipairs(KEYS) do
   local count = tonumber(redis.call('GET', key) or '0')
@@ -18,13 +23,16 @@ for i, key in ipairs(KEYS) do
     if ttl > wait then wait = ttl end
   end
 end
-return wait`;
-
-/** Counts a failure; the window starts at the first failure and lasts windowSeconds. */
-const RECORD = `
+if wait > 0 then return wait end
 for _, key in ipairs(KEYS) do
-  if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+  if redis.call('INCR', key) == 1 then redis.call('EXPIRE', key, ARGV[3]) end
 end
+return 0`;
+
+/** A correct password: clears the account's counter and takes back the IP's provisional count. */
+const SUCCEED = `
+redis.call('DEL', KEYS[1])
+if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
 return 1`;
 
 /**
@@ -41,11 +49,23 @@ export class LoginThrottleService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Throws RateLimitedException when this account or IP has failed too often. */
+  /**
+   * Throws RateLimitedException when this account or IP has failed too often; otherwise admits
+   * the attempt and counts it as a failure until recordSuccess takes it back.
+   */
   async assertAllowed(email: string, ip: string): Promise<void> {
     let wait: number;
     try {
-      wait = Number(await this.redis.eval(CHECK, 2, ...this.keys(email, ip), LOGIN_THROTTLE.perAccount, LOGIN_THROTTLE.perIp));
+      wait = Number(
+        await this.redis.eval(
+          ADMIT,
+          2,
+          ...this.keys(email, ip),
+          LOGIN_THROTTLE.perAccount,
+          LOGIN_THROTTLE.perIp,
+          LOGIN_THROTTLE.windowSeconds,
+        ),
+      );
     } catch (error) {
       this.logger.warn({ err: error }, 'login throttle unavailable; allowing the attempt');
       return;
@@ -53,17 +73,9 @@ export class LoginThrottleService {
     if (wait > 0) throw new RateLimitedException('Too many failed logins; try again later', wait);
   }
 
-  async recordFailure(email: string, ip: string): Promise<void> {
-    try {
-      await this.redis.eval(RECORD, 2, ...this.keys(email, ip), LOGIN_THROTTLE.windowSeconds);
-    } catch (error) {
-      this.logger.warn({ err: error }, 'login throttle unavailable; failure not counted');
-    }
-  }
-
-  /** A correct password clears the account's counter (not the IP's). */
+  /** A correct password clears the account's counter and uncounts this attempt from the IP's. */
   async recordSuccess(email: string, ip: string): Promise<void> {
-    await this.redis.del(this.keys(email, ip)[0]).catch(() => undefined);
+    await this.redis.eval(SUCCEED, 2, ...this.keys(email, ip)).catch(() => undefined);
   }
 
   private keys(email: string, ip: string): [string, string] {
