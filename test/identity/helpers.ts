@@ -5,23 +5,14 @@ import type { Redis } from 'ioredis';
 import type { Response } from 'supertest';
 import { REDIS } from '#yizhi/core';
 import type { TestApp } from '../support/app.js';
+import { expectErrorBody } from '../support/errors.js';
 import { sql } from '../support/factories.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
 /** Asserts the API's error shape, exactly: {statusCode, code, message, details[{field, message}]}. */
 export function expectError(res: Response, status: number, code: string): void {
-  expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
-  expect(Object.keys(res.body).sort()).toEqual(['code', 'details', 'message', 'statusCode']);
-  expect(res.body.statusCode).toBe(status);
-  expect(typeof res.body.message).toBe('string');
-  expect(res.body.message.length).toBeGreaterThan(0);
-  expect(Array.isArray(res.body.details)).toBe(true);
-  for (const detail of res.body.details) {
-    expect(Object.keys(detail).sort()).toEqual(['field', 'message']);
-    expect(typeof detail.field).toBe('string');
-    expect(typeof detail.message).toBe('string');
-  }
+  expectErrorBody(res, status, code);
 }
 
 /** The fields a 400 names. */

@@ -25,6 +25,9 @@ export default async function globalSetup() {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Tests act from many client IPs through X-Forwarded-For: the login throttle counts per IP.
     TRUST_PROXY: 'true',
+    // One secret for every app a suite boots: passport registers its strategies process-wide, so
+    // the last app's JWT strategy verifies tokens for all of them.
+    JWT_SECRET: `test-secret-${run}-0123456789abcdef0123456789`,
     ADMIN_EMAIL: 'admin@yizhi.test',
     ADMIN_PASSWORD: 'admin-password-for-tests',
   });

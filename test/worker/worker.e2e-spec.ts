@@ -85,7 +85,7 @@ describe('worker', () => {
 describe('worker start-up check of job handlers', () => {
   beforeAll(() => prepareTestDatabase());
 
-  const infrastructure = [ConfigModule, DatabaseModule.forRoot('yizhi-worker-test'), QueueModule.register(), DiscoveryModule];
+  const infrastructure = [ConfigModule.forRoot(), DatabaseModule.forRoot('yizhi-worker-test'), QueueModule.register(), DiscoveryModule];
 
   /** Compiles without initialising, so that the failed init can still be closed. */
   async function initFails(module: unknown): Promise<Error> {

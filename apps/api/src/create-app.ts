@@ -41,7 +41,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     },
   });
   if (config.jwtSecretGenerated) logger.warn('JWT_SECRET is not set: using a random per-process secret, so tokens die with the process');
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, { logger: new PinoNestLogger(logger) });
 
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [{ path: 'metrics', method: RequestMethod.GET }],

@@ -7,7 +7,7 @@ import { MaintenanceProcessor } from './maintenance.processor.js';
 import { SchedulerService } from './scheduler.service.js';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule.forRoot('yizhi-worker'), QueueModule.register(), DiscoveryModule, IdentityJobsModule],
+  imports: [ConfigModule.forRoot(), DatabaseModule.forRoot('yizhi-worker'), QueueModule.register(), DiscoveryModule, IdentityJobsModule],
   providers: [JobRegistry, MaintenanceProcessor, SchedulerService],
 })
 export class WorkerModule {}

@@ -53,7 +53,7 @@ export class BasesService {
     return created;
   }
 
-  private uniqueConflict(error: unknown, dto: UpdateBaseDto): unknown {
+  private uniqueConflict(error: unknown, dto: UpdateBaseDto & { code?: string }): unknown {
     if (isUniqueViolation(error, 'base_code_key')) return BaseException.codeTaken(dto.code ?? '');
     if (isUniqueViolation(error, 'base_name_key')) return BaseException.nameTaken(dto.name ?? '');
     return error;

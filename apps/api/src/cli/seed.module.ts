@@ -7,6 +7,6 @@ import { IdentityCoreModule } from '#yizhi/identity';
 import { ProgramsModule } from '#yizhi/programs';
 
 @Module({
-  imports: [ConfigModule, DatabaseModule.forRoot('yizhi-seed'), BasesModule, FieldsModule, ProgramsModule, IdentityCoreModule],
+  imports: [ConfigModule.forRoot(), DatabaseModule.forRoot('yizhi-seed'), BasesModule, FieldsModule, ProgramsModule, IdentityCoreModule],
 })
 export class SeedModule {}

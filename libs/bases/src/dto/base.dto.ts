@@ -1,6 +1,6 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEnum, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { PageQueryDto } from '#yizhi/core';
 import { Base, BaseKind, PROVINCES, type Province } from '../base.entity.js';
 
@@ -80,12 +80,19 @@ export class CreateBaseDto {
   address?: string | null;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional()
+  // Not @IsOptional(), which would let null through to a NOT NULL column: only absence is optional.
+  @ValidateIf((_: unknown, value: unknown) => value !== undefined)
   @IsBoolean()
   active?: boolean;
 }
 
-export class UpdateBaseDto extends PartialType(CreateBaseDto) {}
+/**
+ * Every field but `code` optional. The code is the base's stable key (the seed and imports find
+ * bases by it), so it cannot change; sending it is a 400 like any unknown field. `null` is
+ * validated rather than skipped: only `district` and `address` may be cleared with null, and
+ * `{"name": null}` is a 400, not a 500.
+ */
+export class UpdateBaseDto extends PartialType(OmitType(CreateBaseDto, ['code'] as const), { skipNullProperties: false }) {}
 
 export class ListBasesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: BaseKind, enumName: 'BaseKind' })

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { loadConfig, type AppConfig } from './app-config.js';
 
 /** Injection token for the validated AppConfig. */
@@ -12,9 +12,11 @@ export function appConfig(): AppConfig {
   return cached;
 }
 
+/** Provides APP_CONFIG everywhere: the given config (tests, benchmarks), else the process's own. */
 @Global()
-@Module({
-  providers: [{ provide: APP_CONFIG, useFactory: appConfig }],
-  exports: [APP_CONFIG],
-})
-export class ConfigModule {}
+@Module({})
+export class ConfigModule {
+  static forRoot(config: AppConfig = appConfig()): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+  }
+}
