@@ -1,6 +1,6 @@
 import argon2 from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { runSeed } from '../../apps/api/src/cli/seed.js';
+import { runSeed } from '../../apps/api/src/cli/run-seed.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { sql } from '../support/factories.js';
 

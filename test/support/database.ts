@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { migrate } from '#yizhi/database';
-import { runSeed } from '../../apps/api/src/cli/seed.js';
+import { runSeed } from '../../apps/api/src/cli/run-seed.js';
 
 let prepared: Promise<void> | undefined;
 
