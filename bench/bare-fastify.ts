@@ -7,10 +7,10 @@
  *  - `string`: the body pre-serialised, sent as is (the headline baseline);
  *  - `object`: the body parsed once, and reply.send(object) lets Fastify JSON.stringify it on every
  *    request, as the API's Nest adapter does (DIAGNOSTIC);
- *  - `object-helmet`: the same plus @fastify/helmet with the API's options (DIAGNOSTIC).
+ *  - `object-helmet`: the same plus the API's response headers (helmet's, computed once, and the request id) (DIAGNOSTIC).
  */
-import helmet from '@fastify/helmet';
 import Fastify from 'fastify';
+import { registerResponseHeaders } from '../apps/api/src/security-headers.js';
 
 export type BareMode = 'string' | 'object' | 'object-helmet';
 
@@ -24,18 +24,6 @@ export interface BareReady {
   port: number;
 }
 
-/** The helmet options of apps/api/src/create-app.ts (copied: that file does not export them). */
-const HELMET_OPTIONS = {
-  contentSecurityPolicy: {
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", "'unsafe-inline'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:'],
-    },
-  },
-};
-
 function isBareRequest(message: unknown): message is BareRequest {
   if (typeof message !== 'object' || message === null) return false;
   const { body, contentType, mode } = message as Record<string, unknown>;
@@ -46,7 +34,7 @@ function isBareRequest(message: unknown): message is BareRequest {
 
 async function serve({ body, contentType, mode }: BareRequest): Promise<number> {
   const app = Fastify({ logger: false });
-  if (mode === 'object-helmet') await app.register(helmet, HELMET_OPTIONS);
+  if (mode === 'object-helmet') registerResponseHeaders(app);
   const payload: string | object = mode === 'string' ? body : (JSON.parse(body) as object);
   app.get('/api/v1/bases', (_request, reply) => {
     void reply.header('content-type', contentType).send(payload);

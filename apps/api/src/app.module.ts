@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { BasesModule } from '#yizhi/bases';
-import { ConfigModule, RedisModule, type AppConfig } from '#yizhi/core';
+import { ConfigModule, RedisModule, ResponseCacheModule, type AppConfig } from '#yizhi/core';
 import { DatabaseModule } from '#yizhi/database';
 import { FieldsModule } from '#yizhi/fields';
 import { AccessGuard, IdentityModule } from '#yizhi/identity';
@@ -17,6 +17,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot('yizhi-api'),
         RedisModule,
+        ResponseCacheModule,
         IdentityModule,
         BasesModule,
         FieldsModule,

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import { AllExceptionsFilter, createRootLogger, createValidationPipe, PinoNestLogger, type AppConfig } from '#yizhi/core';
+import { AllExceptionsFilter, createRootLogger, createValidationPipe, PinoNestLogger, ResponseCache, type AppConfig } from '#yizhi/core';
 import { AppModule } from './app.module.js';
 import { setupOpenApi } from './docs/openapi.js';
 import { HttpMetrics } from './metrics/http-metrics.js';
+import { registerResponseHeaders } from './security-headers.js';
 
 export const API_PREFIX = 'api/v1';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -50,27 +50,14 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
 
-  await app.register(helmet, {
-    // Swagger UI at /docs loads its own inline script and styles.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-  });
-
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(HttpMetrics);
-  fastify.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
-  fastify.addHook('onResponse', async (request, reply) => {
-    const seconds = reply.elapsedTime / 1000;
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.observe(request.method, route, reply.statusCode, seconds);
+  registerResponseHeaders(fastify);
+  // After the security headers, so that cache hits carry them too.
+  app.get(ResponseCache).attach(fastify);
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   setupOpenApi(app);

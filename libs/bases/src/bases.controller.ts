@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public, Role, Roles, UuidPipe } from '#yizhi/core';
-import { BasesService } from './bases.service.js';
+import { CachedResponse, Role, Roles, UuidPipe } from '#yizhi/core';
+import { BASES_CACHE_TAG, BasesService } from './bases.service.js';
 import { BasePageView, BaseView, CreateBaseDto, ListBasesQueryDto, UpdateBaseDto } from './dto/base.dto.js';
 
 @ApiTags('bases')
@@ -9,7 +9,7 @@ import { BasePageView, BaseView, CreateBaseDto, ListBasesQueryDto, UpdateBaseDto
 export class BasesController {
   constructor(private readonly bases: BasesService) {}
 
-  @Public()
+  @CachedResponse(BASES_CACHE_TAG, 30)
   @Get()
   @ApiOperation({ summary: 'List the bases: the online platform, offline service bases and branch bases' })
   @ApiOkResponse({ type: BasePageView })
@@ -18,7 +18,7 @@ export class BasesController {
     return { items: page.items.map(BaseView.of), nextCursor: page.nextCursor };
   }
 
-  @Public()
+  @CachedResponse(BASES_CACHE_TAG, 30)
   @Get(':id')
   @ApiOkResponse({ type: BaseView })
   async get(@Param('id', UuidPipe) id: string): Promise<BaseView> {

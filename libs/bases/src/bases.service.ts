@@ -1,14 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { isUniqueViolation, NotFoundException, type Page } from '#yizhi/core';
+import { isUniqueViolation, NotFoundException, ResponseCache, type Page } from '#yizhi/core';
 import { Base } from './base.entity.js';
 import { BaseException } from './base.exception.js';
 import { BASE_SEEDS } from './base.seed.js';
 import { BasesRepository, type BaseFilter } from './bases.repository.js';
 import type { CreateBaseDto, UpdateBaseDto } from './dto/base.dto.js';
 
+/** The response-cache tag of the public base routes; every write invalidates it. */
+export const BASES_CACHE_TAG = 'bases';
+
 @Injectable()
 export class BasesService {
-  constructor(private readonly bases: BasesRepository) {}
+  constructor(
+    private readonly bases: BasesRepository,
+    private readonly responses: ResponseCache,
+  ) {}
 
   list(filter: BaseFilter): Promise<Page<Base>> {
     return this.bases.list(filter);
@@ -29,6 +35,8 @@ export class BasesService {
       return await this.bases.insert({ ...dto, district: dto.district ?? null, address: dto.address ?? null, active: dto.active ?? true });
     } catch (error) {
       throw this.uniqueConflict(error, dto);
+    } finally {
+      this.responses.invalidate(BASES_CACHE_TAG);
     }
   }
 
@@ -39,6 +47,8 @@ export class BasesService {
       return await this.bases.save(base);
     } catch (error) {
       throw this.uniqueConflict(error, dto);
+    } finally {
+      this.responses.invalidate(BASES_CACHE_TAG);
     }
   }
 
@@ -50,6 +60,7 @@ export class BasesService {
       await this.bases.insert({ ...seed, address: null, active: true });
       created++;
     }
+    if (created) this.responses.invalidate(BASES_CACHE_TAG);
     return created;
   }
 

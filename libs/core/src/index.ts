@@ -23,3 +23,4 @@ export * from './logging/logger.js';
 export * from './pagination/page.js';
 export * from './auth/role.js';
 export * from './auth/access.decorators.js';
+export * from './http/response-cache.js';

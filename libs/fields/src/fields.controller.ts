@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Public } from '#yizhi/core';
+import { CachedResponse } from '#yizhi/core';
 import { FieldsService } from './fields.service.js';
 
 class FieldView {
@@ -17,7 +17,8 @@ class FieldListView {
 export class FieldsController {
   constructor(private readonly fields: FieldsService) {}
 
-  @Public()
+  // The taxonomy changes only through the seed (a deploy), so a long TTL is safe.
+  @CachedResponse('fields', 300)
   @Get()
   @ApiOkResponse({ type: FieldListView })
   async list(): Promise<FieldListView> {
