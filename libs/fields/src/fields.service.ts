@@ -12,10 +12,6 @@ export class FieldsService {
     return this.fields.find({ order: { sortOrder: 'ASC' } });
   }
 
-  async exists(code: string): Promise<boolean> {
-    return this.fields.existsBy({ code });
-  }
-
   /** Inserts missing fields; leaves existing rows (and any renamed labels) alone. */
   async seed(): Promise<number> {
     const result = await this.fields

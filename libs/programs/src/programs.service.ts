@@ -8,10 +8,6 @@ import { FIVE_YEAR_PROGRAM } from './program.seed.js';
 export class ProgramsService {
   constructor(@InjectRepository(Program) private readonly programs: Repository<Program>) {}
 
-  findByCode(code: string): Promise<Program | null> {
-    return this.programs.findOneBy({ code });
-  }
-
   /** Creates the five-year program if it is missing; returns how many rows were inserted. */
   async seed(): Promise<number> {
     const result = await this.programs

@@ -31,8 +31,4 @@ export class UsersRepository {
       return { user: savedUser, organization: savedOrganization };
     });
   }
-
-  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.users.update({ id }, { passwordHash });
-  }
 }
