@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '#yizhi/audit';
 import { BasesModule } from '#yizhi/bases';
 import { ConfigModule, RedisModule, ResponseCacheModule, type AppConfig } from '#yizhi/core';
 import { DatabaseModule } from '#yizhi/database';
@@ -21,6 +22,7 @@ export class AppModule {
         IdentityModule,
         BasesModule,
         FieldsModule,
+        AuditModule,
         HealthModule,
         MetricsModule,
       ],

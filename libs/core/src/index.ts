@@ -24,3 +24,4 @@ export * from './pagination/page.js';
 export * from './auth/role.js';
 export * from './auth/access.decorators.js';
 export * from './http/response-cache.js';
+export * from './time/calendar.js';

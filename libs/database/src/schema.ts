@@ -1,3 +1,4 @@
+import { AuditChainHead, AuditEvent } from '#yizhi/audit';
 import { Base } from '#yizhi/bases';
 import { Field } from '#yizhi/fields';
 import { Organization, RefreshToken, User } from '#yizhi/identity';
@@ -5,6 +6,6 @@ import { Program } from '#yizhi/programs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
 /** Every entity of every library: the schema the migrations must match (checked in CI). */
-export const ENTITIES = [Base, Field, Organization, User, RefreshToken, Program];
+export const ENTITIES = [Base, Field, Organization, User, RefreshToken, Program, AuditEvent, AuditChainHead];
 
 export { MIGRATIONS };

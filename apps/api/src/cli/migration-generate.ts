@@ -34,8 +34,14 @@ ${lines(down)}
 const file = `migrations/${timestamp}-${name}.ts`;
 await writeFile(file, source);
 const index = await readFile('migrations/index.ts', 'utf8');
+// Prettier keeps the list on one line while it fits and splits it when it does not: handle both.
+const list = /(export const MIGRATIONS\b[\s\S]*?=\s*\[)([\s\S]*?),?\s*\];/;
+if (!list.test(index)) {
+  console.error(`Wrote ${file}, but found no MIGRATIONS list in migrations/index.ts: add ${className} to it by hand`);
+  process.exit(1);
+}
 const updated = index
-  .replace(/^(\/\*\* Every migration)/m, `import { ${className} } from './${timestamp}-${name}.js';\n\n$1`)
-  .replace(/^\];$/m, `  ${className},\n];`);
+  .replace(/^(import .*;\n)(?!import )/m, `$1import { ${className} } from './${timestamp}-${name}.js';\n`)
+  .replace(list, (_, open: string, entries: string) => `${open}${entries.trim() ? `${entries.trimEnd()}, ` : ''}${className}];`);
 await writeFile('migrations/index.ts', updated);
 console.log(`Wrote ${file}; review it, then run npm run migration:run`);
