@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuditModule } from '#yizhi/audit';
 import { BasesModule } from '#yizhi/bases';
+import { CatalogModule } from '#yizhi/catalog';
 import { ConfigModule, RedisModule, ResponseCacheModule, type AppConfig } from '#yizhi/core';
 import { DatabaseModule } from '#yizhi/database';
 import { FieldsModule } from '#yizhi/fields';
@@ -23,6 +24,7 @@ export class AppModule {
         BasesModule,
         FieldsModule,
         AuditModule,
+        CatalogModule,
         HealthModule,
         MetricsModule,
       ],

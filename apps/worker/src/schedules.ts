@@ -1,6 +1,10 @@
-import { JobName } from '#yizhi/core';
+import { JobName, PLATFORM_TIME_ZONE } from '#yizhi/core';
 
-/** Repeating jobs, upserted as BullMQ job schedulers at start-up (idempotent across workers). */
+/** Repeating jobs, upserted as BullMQ job schedulers at start-up (idempotent across workers). Cron in Chongqing time. */
 export const SCHEDULES: readonly { id: string; job: JobName; pattern: string }[] = [
   { id: 'purge-expired-refresh-tokens-hourly', job: JobName.PurgeExpiredRefreshTokens, pattern: '17 * * * *' },
+  // Just after midnight, when yesterday's last valid day has ended.
+  { id: 'expire-listings-daily', job: JobName.ExpireListings, pattern: '5 0 * * *' },
 ];
+
+export const SCHEDULE_TIME_ZONE = PLATFORM_TIME_ZONE;

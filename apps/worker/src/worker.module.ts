@@ -2,12 +2,20 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ConfigModule, JobRegistry, QueueModule } from '#yizhi/core';
 import { DatabaseModule } from '#yizhi/database';
+import { CatalogJobsModule } from '#yizhi/catalog';
 import { IdentityJobsModule } from '#yizhi/identity';
 import { MaintenanceProcessor } from './maintenance.processor.js';
 import { SchedulerService } from './scheduler.service.js';
 
 @Module({
-  imports: [ConfigModule.forRoot(), DatabaseModule.forRoot('yizhi-worker'), QueueModule.register(), DiscoveryModule, IdentityJobsModule],
+  imports: [
+    ConfigModule.forRoot(),
+    DatabaseModule.forRoot('yizhi-worker'),
+    QueueModule.register(),
+    DiscoveryModule,
+    IdentityJobsModule,
+    CatalogJobsModule,
+  ],
   providers: [JobRegistry, MaintenanceProcessor, SchedulerService],
 })
 export class WorkerModule {}

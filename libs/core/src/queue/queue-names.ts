@@ -8,16 +8,19 @@ export enum QueueName {
 
 export enum JobName {
   PurgeExpiredRefreshTokens = 'purge-expired-refresh-tokens',
+  ExpireListings = 'expire-listings',
 }
 
 /** The typed payload of each job. */
 export interface JobPayloads {
   [JobName.PurgeExpiredRefreshTokens]: Record<string, never>;
+  [JobName.ExpireListings]: Record<string, never>;
 }
 
 /** Which queue carries each job. */
 export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.PurgeExpiredRefreshTokens]: QueueName.Maintenance,
+  [JobName.ExpireListings]: QueueName.Maintenance,
 };
 
 /** Bounds that keep Redis memory flat: finished jobs stay readable for a while, then go. */

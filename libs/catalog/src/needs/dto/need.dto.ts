@@ -1,0 +1,42 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsDateString, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsMoney, Money } from '#yizhi/core';
+import { CatalogItemInput, CatalogSearchQueryDto, trim } from '../../shared/catalog-dto.js';
+
+export class CreateNeedDto extends CatalogItemInput {
+  @ApiProperty({ example: '需要一种可在150℃下长期工作的碳化硅功率模块封装方案。', maxLength: 5000 })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  description: string;
+
+  @ApiProperty({ type: String, example: '500000', description: 'Yuan as a decimal string' })
+  @IsMoney()
+  budgetMin: Money;
+
+  @ApiProperty({ type: String, nullable: true, example: '2000000', description: 'null: no upper bound (面议)' })
+  @ValidateIf((_: unknown, value: unknown) => value !== null)
+  @IsMoney()
+  budgetMax: Money | null;
+
+  @ApiProperty({ format: 'date', example: '2027-06-30' })
+  @IsDateString({ strict: true }, { message: 'deadline must be a date such as 2027-06-30' })
+  @MaxLength(10, { message: 'deadline must be a date such as 2027-06-30' })
+  deadline: string;
+}
+
+export class UpdateNeedDto extends PartialType(CreateNeedDto, { skipNullProperties: false }) {}
+
+export class NeedSearchQueryDto extends CatalogSearchQueryDto {
+  @ApiPropertyOptional({ type: String, description: 'Needs whose budget reaches at least this (or has no upper bound)' })
+  @IsOptional()
+  @IsMoney()
+  budgetMin?: Money;
+
+  @ApiPropertyOptional({ type: String, description: 'Needs whose minimum budget is at most this' })
+  @IsOptional()
+  @IsMoney()
+  budgetMax?: Money;
+}
