@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { prepareTestDatabase } from '../support/database.js';
 import { sql } from '../support/factories.js';
@@ -10,11 +10,8 @@ import { normalizeText, toTsquery, toTsvectorLiteral, type WeightedText } from '
  * normalised), `toTsvectorLiteral(T)::tsvector @@ toTsquery(Q)::tsquery`, and not when T lacks Q.
  */
 
-const SEED_DIR = new URL('../../../shared/seed/', import.meta.url);
-const ARTICLE = readdirSync(SEED_DIR)
-  .filter((name) => name.endsWith('.txt'))
-  .map((name) => readFileSync(new URL(name, SEED_DIR), 'utf8'))
-  .join('\n\n');
+/** The Chongqing Daily article of shared/seed, kept in the repository as a fixture. */
+const ARTICLE = readFileSync(new URL('../fixtures/seed-article.txt', import.meta.url), 'utf8');
 const PARAGRAPHS = ARTICLE.split(/\n\s*\n/)
   .map((p) => p.trim())
   .filter((p) => [...p].length >= 20);

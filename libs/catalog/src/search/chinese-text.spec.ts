@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import {
   MAX_POSITIONS_PER_LEXEME,
@@ -14,12 +14,8 @@ import {
   tokenizeWithPositions,
 } from './chinese-text.js';
 
-/** The Chongqing Daily article in shared/seed (vertical columns and line breaks included). */
-const SEED_DIR = new URL('../../../../../shared/seed/', import.meta.url);
-const ARTICLE = readdirSync(SEED_DIR)
-  .filter((name) => name.endsWith('.txt'))
-  .map((name) => readFileSync(new URL(name, SEED_DIR), 'utf8'))
-  .join('\n\n');
+/** The Chongqing Daily article of shared/seed, kept in test/fixtures (vertical columns and line breaks included). */
+const ARTICLE = readFileSync(new URL('../../../../test/fixtures/seed-article.txt', import.meta.url), 'utf8');
 
 /** Real phrases of the article, with the Latin terms of listings spliced in. */
 const MIXED_SENTENCES = [
