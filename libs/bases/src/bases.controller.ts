@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CachedResponse, Role, Roles, UuidPipe } from '#yizhi/core';
+import { CachedResponse, CurrentUser, Role, Roles, UuidPipe, type Principal } from '#yizhi/core';
 import { BASES_CACHE_TAG, BasesService } from './bases.service.js';
 import { BasePageView, BaseView, CreateBaseDto, ListBasesQueryDto, UpdateBaseDto } from './dto/base.dto.js';
 
@@ -28,14 +28,14 @@ export class BasesController {
   @Roles(Role.Admin)
   @Post()
   @ApiCreatedResponse({ type: BaseView })
-  async create(@Body() dto: CreateBaseDto): Promise<BaseView> {
-    return BaseView.of(await this.bases.create(dto));
+  async create(@Body() dto: CreateBaseDto, @CurrentUser() caller: Principal): Promise<BaseView> {
+    return BaseView.of(await this.bases.create(dto, caller));
   }
 
   @Roles(Role.Admin)
   @Patch(':id')
   @ApiOkResponse({ type: BaseView })
-  async update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateBaseDto): Promise<BaseView> {
-    return BaseView.of(await this.bases.update(id, dto));
+  async update(@Param('id', UuidPipe) id: string, @Body() dto: UpdateBaseDto, @CurrentUser() caller: Principal): Promise<BaseView> {
+    return BaseView.of(await this.bases.update(id, dto, caller));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { decodeCursor, toPage, ValidationFailedException, type Page } from '#yizhi/core';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { Base, BaseKind, type Province } from './base.entity.js';
 
 export interface BaseFilter {
@@ -56,11 +56,15 @@ export class BasesRepository {
     return this.bases.findOneBy({ code });
   }
 
-  insert(values: Partial<Base>): Promise<Base> {
-    return this.bases.save(this.bases.create(values));
+  insert(manager: EntityManager, values: Partial<Base>): Promise<Base> {
+    return manager.save(manager.create(Base, values));
   }
 
-  save(base: Base): Promise<Base> {
-    return this.bases.save(base);
+  lockById(manager: EntityManager, id: string): Promise<Base | null> {
+    return manager.findOne(Base, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  save(manager: EntityManager, base: Base): Promise<Base> {
+    return manager.save(base);
   }
 }

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { isUniqueViolation, NotFoundException, ResponseCache, type Page } from '#yizhi/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditService } from '#yizhi/audit';
+import { isUniqueViolation, NotFoundException, ResponseCache, type Page, type Principal } from '#yizhi/core';
+import type { DataSource, EntityManager } from 'typeorm';
 import { Base } from './base.entity.js';
 import { BaseException } from './base.exception.js';
 import { BASE_SEEDS } from './base.seed.js';
 import { BasesRepository, type BaseFilter } from './bases.repository.js';
-import type { CreateBaseDto, UpdateBaseDto } from './dto/base.dto.js';
+import { BaseView, type CreateBaseDto, type UpdateBaseDto } from './dto/base.dto.js';
 
 /** The response-cache tag of the public base routes; every write invalidates it. */
 export const BASES_CACHE_TAG = 'bases';
@@ -14,6 +17,8 @@ export class BasesService {
   constructor(
     private readonly bases: BasesRepository,
     private readonly responses: ResponseCache,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   list(filter: BaseFilter): Promise<Page<Base>> {
@@ -30,9 +35,11 @@ export class BasesService {
     return this.bases.exists(id);
   }
 
-  async create(dto: CreateBaseDto): Promise<Base> {
+  async create(dto: CreateBaseDto, caller: Principal | null): Promise<Base> {
     try {
-      return await this.bases.insert({ ...dto, district: dto.district ?? null, address: dto.address ?? null, active: dto.active ?? true });
+      return await this.dataSource.transaction((manager) =>
+        this.insert(manager, { ...dto, district: dto.district ?? null, address: dto.address ?? null, active: dto.active ?? true }, caller),
+      );
     } catch (error) {
       throw this.uniqueConflict(error, dto);
     } finally {
@@ -40,11 +47,23 @@ export class BasesService {
     }
   }
 
-  async update(id: string, dto: UpdateBaseDto): Promise<Base> {
-    const base = await this.get(id);
-    Object.assign(base, dto);
+  async update(id: string, dto: UpdateBaseDto, caller: Principal): Promise<Base> {
     try {
-      return await this.bases.save(base);
+      return await this.dataSource.transaction(async (manager) => {
+        const base = await this.bases.lockById(manager, id);
+        if (!base) throw new NotFoundException('base', id);
+        const before = BaseView.of(base);
+        const saved = await this.bases.save(manager, Object.assign(base, dto));
+        await this.audit.record(manager, {
+          actor: caller,
+          action: 'base.update',
+          entity: 'base',
+          entityId: id,
+          before,
+          after: BaseView.of(saved),
+        });
+        return saved;
+      });
     } catch (error) {
       throw this.uniqueConflict(error, dto);
     } finally {
@@ -57,11 +76,24 @@ export class BasesService {
     let created = 0;
     for (const seed of BASE_SEEDS) {
       if (await this.bases.findByCode(seed.code)) continue;
-      await this.bases.insert({ ...seed, address: null, active: true });
+      await this.dataSource.transaction((manager) => this.insert(manager, { ...seed, address: null, active: true }, null));
       created++;
     }
     if (created) this.responses.invalidate(BASES_CACHE_TAG);
     return created;
+  }
+
+  private async insert(manager: EntityManager, values: Partial<Base>, caller: Principal | null): Promise<Base> {
+    const base = await this.bases.insert(manager, values);
+    await this.audit.record(manager, {
+      actor: caller,
+      action: 'base.create',
+      entity: 'base',
+      entityId: base.id,
+      before: null,
+      after: BaseView.of(base),
+    });
+    return base;
   }
 
   private uniqueConflict(error: unknown, dto: UpdateBaseDto & { code?: string }): unknown {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '#yizhi/audit';
 import { BasesModule } from '#yizhi/bases';
 import { APP_CONFIG, type AppConfig } from '#yizhi/core';
 import { AccessGuard } from './access/access.guard.js';
@@ -28,7 +29,7 @@ const persistence = TypeOrmModule.forFeature([Organization, User, RefreshToken])
 
 /** Users and organisations without HTTP or tokens: for the API, the seed command and later libraries. */
 @Module({
-  imports: [persistence, BasesModule],
+  imports: [persistence, BasesModule, AuditModule],
   providers: [PasswordService, UsersRepository, UsersService, OrganizationsRepository, OrganizationsService],
   exports: [PasswordService, UsersRepository, UsersService, OrganizationsService],
 })
@@ -39,6 +40,7 @@ export class IdentityCoreModule {}
   imports: [
     persistence,
     IdentityCoreModule,
+    AuditModule,
     PassportModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditService } from '#yizhi/audit';
+import type { DataSource } from 'typeorm';
+import { OrganizationView, UserView, type TokensView } from '../dto/views.js';
 import { isUniqueViolation, Role } from '#yizhi/core';
 import type { RegisterDto } from '../dto/register.dto.js';
-import type { TokensView } from '../dto/views.js';
 import { IdentityException } from '../identity.exception.js';
 import { Organization, OrganizationKind, OrganizationStatus } from '../organizations/organization.entity.js';
 import type { User } from '../users/user.entity.js';
@@ -18,6 +21,8 @@ const ROLE_OF_KIND: Record<OrganizationKind, Role> = {
 @Injectable()
 export class AuthService {
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
     private readonly users: UsersRepository,
     private readonly passwords: PasswordService,
     private readonly tokens: TokensService,
@@ -28,10 +33,32 @@ export class AuthService {
   async register(dto: RegisterDto): Promise<{ user: User; organization: Organization }> {
     const passwordHash = await this.passwords.hash(dto.password);
     try {
-      return await this.users.insertWithOrganization(
-        { ...dto.organization, status: OrganizationStatus.Pending },
-        { email: dto.email, passwordHash, displayName: dto.displayName, role: ROLE_OF_KIND[dto.organization.kind] },
-      );
+      return await this.dataSource.transaction(async (manager) => {
+        const registered = await this.users.insertWithOrganization(
+          manager,
+          { ...dto.organization, status: OrganizationStatus.Pending },
+          { email: dto.email, passwordHash, displayName: dto.displayName, role: ROLE_OF_KIND[dto.organization.kind] },
+        );
+        const { organization, user } = registered;
+        const actor = { userId: user.id, role: user.role, organizationId: organization.id, baseId: null };
+        await this.audit.record(manager, {
+          actor,
+          action: 'organization.register',
+          entity: 'organization',
+          entityId: organization.id,
+          before: null,
+          after: OrganizationView.of(organization),
+        });
+        await this.audit.record(manager, {
+          actor,
+          action: 'user.create',
+          entity: 'user',
+          entityId: user.id,
+          before: null,
+          after: UserView.of(user),
+        });
+        return registered;
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'user_email_key')) throw IdentityException.emailTaken();
       if (isUniqueViolation(error, 'organization_credit_code_key')) throw IdentityException.creditCodeTaken();

@@ -1,21 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { Organization, OrganizationStatus } from './organization.entity.js';
 
 @Injectable()
 export class OrganizationsRepository {
   constructor(@InjectRepository(Organization) private readonly organizations: Repository<Organization>) {}
 
-  findById(id: string): Promise<Organization | null> {
-    return this.organizations.findOneBy({ id });
+  findById(id: string, manager?: EntityManager): Promise<Organization | null> {
+    return (manager?.getRepository(Organization) ?? this.organizations).findOneBy({ id });
   }
 
   /** Moves a pending organisation to its decision; false when it was no longer pending. */
-  async decide(id: string, status: OrganizationStatus.Verified | OrganizationStatus.Rejected, reason: string | null): Promise<boolean> {
-    const result = await this.organizations
+  async decide(
+    manager: EntityManager,
+    id: string,
+    status: OrganizationStatus.Verified | OrganizationStatus.Rejected,
+    reason: string | null,
+  ): Promise<boolean> {
+    const result = await manager
       .createQueryBuilder()
-      .update()
+      .update(Organization)
       .set({ status, statusReason: reason, verifiedAt: status === OrganizationStatus.Verified ? () => 'now()' : null })
       .where('id = :id AND status = :pending', { id, pending: OrganizationStatus.Pending })
       .execute();

@@ -1,13 +1,21 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { AuditService } from '#yizhi/audit';
+import type { DataSource } from 'typeorm';
+import { OrganizationView } from '../dto/views.js';
 import { NotFoundException, Role, type Principal } from '#yizhi/core';
 import type { VerifyOrganizationDto } from '../dto/verify-organization.dto.js';
 import { IdentityException } from '../identity.exception.js';
-import type { Organization } from './organization.entity.js';
+import { OrganizationStatus, type Organization } from './organization.entity.js';
 import { OrganizationsRepository } from './organizations.repository.js';
 
 @Injectable()
 export class OrganizationsService {
-  constructor(private readonly organizations: OrganizationsRepository) {}
+  constructor(
+    private readonly organizations: OrganizationsRepository,
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   /** Admins read any organisation, members their own; anyone else gets 404, as if it did not exist. */
   async getVisible(id: string, caller: Principal): Promise<Organization> {
@@ -18,9 +26,21 @@ export class OrganizationsService {
 
   async decide(id: string, dto: VerifyOrganizationDto, caller: Principal): Promise<Organization> {
     const current = await this.getVisible(id, caller);
-    if (!(await this.organizations.decide(id, dto.decision, dto.reason ?? null))) {
-      throw IdentityException.alreadyDecided(current.status);
-    }
-    return (await this.organizations.findById(id))!;
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await this.organizations.decide(manager, id, dto.decision, dto.reason ?? null))) {
+        throw IdentityException.alreadyDecided(current.status);
+      }
+      const decided = (await this.organizations.findById(id, manager))!;
+      const action = dto.decision === OrganizationStatus.Verified ? 'organization.verify' : 'organization.reject';
+      await this.audit.record(manager, {
+        actor: caller,
+        action,
+        entity: 'organization',
+        entityId: id,
+        before: OrganizationView.of(current),
+        after: OrganizationView.of(decided),
+      });
+      return decided;
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Role, Roles } from '#yizhi/core';
+import { CurrentUser, Role, Roles, type Principal } from '#yizhi/core';
 import { CreateUserDto } from '../dto/create-user.dto.js';
 import { UserView } from '../dto/views.js';
 import { UsersService } from './users.service.js';
@@ -14,7 +14,7 @@ export class UsersController {
   @Post()
   @ApiOperation({ summary: 'Create an operator (tied to a base) or another admin' })
   @ApiCreatedResponse({ type: UserView })
-  async create(@Body() dto: CreateUserDto): Promise<UserView> {
-    return UserView.of(await this.users.createStaff(dto));
+  async create(@Body() dto: CreateUserDto, @CurrentUser() caller: Principal): Promise<UserView> {
+    return UserView.of(await this.users.createStaff(dto, caller));
   }
 }

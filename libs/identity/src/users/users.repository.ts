@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { DataSource, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
 import { Organization } from '../organizations/organization.entity.js';
 import { User } from './user.entity.js';
 
 @Injectable()
 export class UsersRepository {
-  constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
 
   findById(id: string): Promise<User | null> {
     return this.users.findOneBy({ id });
@@ -19,16 +16,18 @@ export class UsersRepository {
     return this.users.findOneBy({ email });
   }
 
-  insert(values: Partial<User>): Promise<User> {
-    return this.users.save(this.users.create(values));
+  insert(manager: EntityManager, values: Partial<User>): Promise<User> {
+    return manager.save(manager.create(User, values));
   }
 
-  /** Registration: the organisation and its first user commit together or not at all. */
-  insertWithOrganization(organization: Partial<Organization>, user: Partial<User>): Promise<{ user: User; organization: Organization }> {
-    return this.dataSource.transaction(async (manager) => {
-      const savedOrganization = await manager.save(manager.create(Organization, organization));
-      const savedUser = await manager.save(manager.create(User, { ...user, organizationId: savedOrganization.id }));
-      return { user: savedUser, organization: savedOrganization };
-    });
+  /** Registration: the organisation, then its first user (in the caller's transaction). */
+  async insertWithOrganization(
+    manager: EntityManager,
+    organization: Partial<Organization>,
+    user: Partial<User>,
+  ): Promise<{ user: User; organization: Organization }> {
+    const savedOrganization = await manager.save(manager.create(Organization, organization));
+    const savedUser = await manager.save(manager.create(User, { ...user, organizationId: savedOrganization.id }));
+    return { user: savedUser, organization: savedOrganization };
   }
 }
