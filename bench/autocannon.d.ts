@@ -21,8 +21,18 @@ declare module 'autocannon' {
     totalCount?: number;
   }
 
+  /** One request of a sequence that each connection sends in turn (the url's path is replaced by `path`). */
+  export interface RequestSpec {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }
+
   export interface Options {
     url: string;
+    /** Sent in order by every connection, round and round. */
+    requests?: RequestSpec[];
     connections?: number;
     /** Seconds. */
     duration?: number;
@@ -65,6 +75,8 @@ declare module 'autocannon' {
 
   export interface Instance extends PromiseLike<Result> {
     stop(): void;
+    /** Every response, 2xx or not; `responseTime` is in milliseconds. */
+    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
   }
 
   export default function autocannon(options: Options): Instance;

@@ -5,14 +5,19 @@
  *
  * Modes:
  *  - `string`: the body pre-serialised, sent as is (the headline baseline);
+ *  - `string-headers`: the same plus the API's response-header hook (registerResponseHeaders from
+ *    apps/api/src/security-headers.ts: helmet's headers, computed once at start-up, and x-request-id
+ *    with Fastify's default request id, not the API's UUID): the API's cached path minus the rest
+ *    of the API (DIAGNOSTIC);
  *  - `object`: the body parsed once, and reply.send(object) lets Fastify JSON.stringify it on every
- *    request, as the API's Nest adapter does (DIAGNOSTIC);
- *  - `object-helmet`: the same plus the API's response headers (helmet's, computed once, and the request id) (DIAGNOSTIC).
+ *    request, as the API's Nest adapter does on a cache miss (DIAGNOSTIC);
+ *  - `object-headers`: `object` plus the API's response-header hook (DIAGNOSTIC).
  */
 import Fastify from 'fastify';
 import { registerResponseHeaders } from '../apps/api/src/security-headers.js';
 
-export type BareMode = 'string' | 'object' | 'object-helmet';
+export const BARE_MODES = ['string', 'string-headers', 'object', 'object-headers'] as const;
+export type BareMode = (typeof BARE_MODES)[number];
 
 export interface BareRequest {
   body: string;
@@ -27,15 +32,13 @@ export interface BareReady {
 function isBareRequest(message: unknown): message is BareRequest {
   if (typeof message !== 'object' || message === null) return false;
   const { body, contentType, mode } = message as Record<string, unknown>;
-  return (
-    typeof body === 'string' && typeof contentType === 'string' && (mode === 'string' || mode === 'object' || mode === 'object-helmet')
-  );
+  return typeof body === 'string' && typeof contentType === 'string' && (BARE_MODES as readonly unknown[]).includes(mode);
 }
 
 async function serve({ body, contentType, mode }: BareRequest): Promise<number> {
   const app = Fastify({ logger: false });
-  if (mode === 'object-helmet') registerResponseHeaders(app);
-  const payload: string | object = mode === 'string' ? body : (JSON.parse(body) as object);
+  if (mode === 'string-headers' || mode === 'object-headers') registerResponseHeaders(app);
+  const payload: string | object = mode === 'string' || mode === 'string-headers' ? body : (JSON.parse(body) as object);
   app.get('/api/v1/bases', (_request, reply) => {
     void reply.header('content-type', contentType).send(payload);
   });

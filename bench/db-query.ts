@@ -1,9 +1,9 @@
 /**
- * A DIAGNOSTIC micro-benchmark for `npm run bench`: the query behind GET /api/v1/bases, run
- * from Node without HTTP, once through a raw `pg` Pool and once through TypeORM's query builder
- * (getMany, which also hydrates Base entities), both with the API's pool size (10) and as many
- * concurrent callers as the HTTP benchmark has connections. Started as a child of bench/run.ts;
- * prints one JSON object (DbQueryReport) on stdout.
+ * A DIAGNOSTIC micro-benchmark for `npm run bench`: the query behind GET /api/v1/bases on a cache
+ * miss (a hit never reaches it), run from Node without HTTP, once through a raw `pg` Pool and once
+ * through TypeORM's query builder (getMany, which also hydrates Base entities, as the API does),
+ * both with the API's pool size (10) and as many concurrent callers as the HTTP benchmark has
+ * connections. Started as a child of bench/run.ts; prints one JSON object (DbQueryReport) on stdout.
  *
  * Env: DATABASE_URL, BENCH_DB_DURATION (seconds per measurement), BENCH_CONNECTIONS (callers).
  */

@@ -4,13 +4,20 @@
  *
  *   1. migrates and seeds a dedicated database (yizhi_bench) through the built CLIs;
  *   2. starts the built API (NODE_ENV=production, LOG_LEVEL=info, stdout to /dev/null);
- *   3. fetches GET /api/v1/bases once and starts bench/bare-fastify.js with that body;
- *   4. warms each server up, then alternates the measurements (bare, api, bare, api, ...) and
- *      reports medians, the ratio api/bare, and the CPU time each process spent per request;
- *   5. unless BENCH_EXTRAS=0, adds DIAGNOSTIC variants, a ladder from bare Fastify to the API
- *      (bare + JSON serialisation, + helmet; the API at LOG_LEVEL=warn with the query memoised,
- *      then with the query), a Node-side micro-benchmark of the query (raw pg vs TypeORM) and
- *      the CPU cost of a few per-request pieces (bench/components.ts).
+ *   3. fetches GET /api/v1/bases once (a cache miss, which fills the API's response cache) and
+ *      starts bench/bare-fastify.js with that body;
+ *   4. checks that every target answers the same bytes, and that each API target takes the path
+ *      it stands for (x-cache: hit, or no response cache at all);
+ *   5. warms each server up, then alternates the measurements (bare, api, bare, api, ...) and
+ *      reports medians, the ratio api/bare, and the CPU time each process spent per request.
+ *      Repeated requests of the API are cache hits (an entry lives 30 s, so one request in 30 s
+ *      per process is a miss): the headline measures the cached path, what production serves;
+ *   6. unless BENCH_EXTRAS=0, adds DIAGNOSTIC variants: bare Fastify plus the API's response-header
+ *      hook, plus JSON serialisation on every request, plus both; the API at LOG_LEVEL=warn (the
+ *      cost of the request log line); the API with its response cache off (bench/api-uncached.ts:
+ *      every request takes the cache-miss path through Nest, TypeORM and PostgreSQL); then a
+ *      Node-side micro-benchmark of the miss path's query (raw pg vs TypeORM, bench/db-query.ts)
+ *      and the CPU cost of a few pieces of the route (bench/components.ts).
  *
  * Before each measurement it waits (up to BENCH_QUIET_WAIT s) for other processes to leave the
  * machine quiet, and it records how many cores they used during each run.
@@ -76,11 +83,25 @@ interface Target {
   label: string;
   /** Not the headline comparison: a variant that isolates one cost. */
   diagnostic: boolean;
+  /** The x-cache header a repeated request must get: 'hit' for the API with its cache, null where there is no cache. */
+  xCache: 'hit' | null;
+  /** Whether it sends the API's response headers (helmet's and x-request-id). */
+  apiHeaders: boolean;
   url: string;
   child: ChildProcess;
 }
 
-async function startApi(name: string, label: string, script: string, logLevel: string, diagnostic: boolean): Promise<Target> {
+interface ApiVariant {
+  name: string;
+  label: string;
+  script: string;
+  logLevel: string;
+  diagnostic: boolean;
+  /** False for bench/api-uncached.js, whose response cache is off. */
+  cached: boolean;
+}
+
+async function startApi({ name, label, script, logLevel, diagnostic, cached }: ApiVariant): Promise<Target> {
   const port = await freePort();
   // stdout (pino's JSON lines, one per request at info) goes to /dev/null; stderr stays visible.
   const child = spawnNode(script, [], {
@@ -91,7 +112,7 @@ async function startApi(name: string, label: string, script: string, logLevel: s
   const base = `http://127.0.0.1:${port}`;
   await waitFor200(`${base}/api/v1/health`, child);
   console.log(`[bench] ${label}: pid ${child.pid}, port ${port}`);
-  return { name, label, diagnostic, url: `${base}${ROUTE}`, child };
+  return { name, label, diagnostic, xCache: cached ? 'hit' : null, apiHeaders: true, url: `${base}${ROUTE}`, child };
 }
 
 function isBareReady(message: unknown): message is BareReady {
@@ -105,12 +126,51 @@ async function startBare(name: string, label: string, mode: BareMode, reference:
   child.send(request);
   const { port } = await ready;
   console.log(`[bench] ${label}: pid ${child.pid}, port ${port}`);
-  return { name, label, diagnostic: mode !== 'string', url: `http://127.0.0.1:${port}${ROUTE}`, child };
+  const apiHeaders = mode === 'string-headers' || mode === 'object-headers';
+  return { name, label, diagnostic: mode !== 'string', xCache: null, apiHeaders, url: `http://127.0.0.1:${port}${ROUTE}`, child };
 }
 
-async function fetchBody(url: string): Promise<{ body: string; contentType: string; status: number }> {
+interface Fetched {
+  body: string;
+  contentType: string;
+  status: number;
+  headers: Headers;
+}
+
+async function fetchBody(url: string): Promise<Fetched> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-  return { body: await response.text(), contentType: response.headers.get('content-type') ?? '', status: response.status };
+  const body = await response.text();
+  return { body, contentType: response.headers.get('content-type') ?? '', status: response.status, headers: response.headers };
+}
+
+/** Headers that differ per response or per server, left out when comparing header sets. */
+const PER_RESPONSE_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'content-type', 'x-request-id', 'x-cache']);
+
+/** The headers of a response that every response of the API carries unchanged (helmet's). */
+function staticHeaders(headers: Headers): string {
+  return [...headers]
+    .filter(([name]) => !PER_RESPONSE_HEADERS.has(name))
+    .map(([name, value]) => `${name}: ${value}`)
+    .sort()
+    .join('\n');
+}
+
+/**
+ * Fails unless `target` answers the API's bytes, by the path it stands for: the API's static headers and a request id
+ * where it should send them (none otherwise), and x-cache: hit on a repeated request of the API with its cache.
+ */
+async function checkTarget(target: Target, reference: Fetched): Promise<void> {
+  await fetchBody(target.url); // the first request of an API target may be the cache miss that fills it
+  const { status, body, headers } = await fetchBody(target.url);
+  const problems: string[] = [];
+  if (status !== 200 || body !== reference.body) problems.push(`it does not answer the reference body (HTTP ${status})`);
+  const xCache = headers.get('x-cache');
+  if (xCache !== target.xCache) problems.push(`x-cache is ${xCache ?? 'absent'}, expected ${target.xCache ?? 'absent'}`);
+  const expected = target.apiHeaders ? staticHeaders(reference.headers) : '';
+  if (staticHeaders(headers) !== expected) problems.push(`its static headers are not ${target.apiHeaders ? "the API's" : 'empty'}`);
+  if (headers.has('x-request-id') !== target.apiHeaders)
+    problems.push(`x-request-id is ${target.apiHeaders ? 'missing' : 'present where the API headers are not'}`);
+  if (problems.length) throw new Error(`${target.label}: ${problems.join('; ')}`);
 }
 
 // ---------------------------------------------------------------- measuring
@@ -355,6 +415,8 @@ async function runComponents(): Promise<ComponentsReport> {
 
 async function main(): Promise<void> {
   const startedAt = new Date();
+  const git = gitCommit(); // read now, just after the build: the tree may change during the run
+
   const loadBefore = os.loadavg();
   console.log(
     `[bench] ${os.availableParallelism()} CPUs, Node ${process.version}; ${settings.connections} connections, ` +
@@ -365,7 +427,15 @@ async function main(): Promise<void> {
   await runNode('dist/apps/api/src/cli/migrate.js', childEnv, ROOT);
   await runNode('dist/apps/api/src/cli/seed.js', childEnv, ROOT);
 
-  const api = await startApi('api', 'API (LOG_LEVEL=info)', 'dist/apps/api/src/main.js', 'info', false);
+  const API_MAIN = 'dist/apps/api/src/main.js';
+  const api = await startApi({
+    name: 'api',
+    label: 'API, LOG_LEVEL=info (cache hits)',
+    script: API_MAIN,
+    logLevel: 'info',
+    diagnostic: false,
+    cached: true,
+  });
   const reference = await fetchBody(api.url);
   if (reference.status !== 200) throw new Error(`GET ${ROUTE} answered ${reference.status}: ${reference.body.slice(0, 500)}`);
   const items = (JSON.parse(reference.body) as { items: unknown[] }).items.length;
@@ -374,18 +444,36 @@ async function main(): Promise<void> {
   const bare = await startBare('bare', 'bare Fastify 5, same body', 'string', reference);
   const targets: Target[] = [bare, api];
   if (settings.extras) {
-    // A ladder from bare Fastify to the API, one cost at a time (each a DIAGNOSTIC variant).
+    // Two ladders from bare Fastify, one cost at a time (each a DIAGNOSTIC variant): to the API's cached
+    // path (+ the response-header hook, then the API itself at warn and at info), and to its cache-miss
+    // path (+ JSON serialisation, + the header hook, then the API with its cache off).
+    targets.push(await startBare('bare-headers', 'bare + API response headers', 'string-headers', reference));
+    targets.push(
+      await startApi({
+        name: 'api-warn',
+        label: 'API, LOG_LEVEL=warn (cache hits)',
+        script: API_MAIN,
+        logLevel: 'warn',
+        diagnostic: true,
+        cached: true,
+      }),
+    );
     targets.push(await startBare('bare-json', 'bare + JSON serialisation', 'object', reference));
-    targets.push(await startBare('bare-json-helmet', 'bare + JSON serialisation + helmet', 'object-helmet', reference));
-    targets.push(await startApi('api-warn-no-db', 'API, LOG_LEVEL=warn, query memoised', 'dist/bench/api-no-db.js', 'warn', true));
-    targets.push(await startApi('api-warn', 'API, LOG_LEVEL=warn', 'dist/apps/api/src/main.js', 'warn', true));
+    targets.push(await startBare('bare-json-headers', 'bare + JSON serialisation + API response headers', 'object-headers', reference));
+    targets.push(
+      await startApi({
+        name: 'api-uncached',
+        label: 'API, LOG_LEVEL=info, cache off (the cache-miss path)',
+        script: 'dist/bench/api-uncached.js',
+        logLevel: 'info',
+        diagnostic: true,
+        cached: false,
+      }),
+    );
   }
 
-  // Every target must serve the very bytes the API serves.
-  for (const target of targets) {
-    const { status, body } = await fetchBody(target.url);
-    if (status !== 200 || body !== reference.body) throw new Error(`${target.label} does not answer the reference body (HTTP ${status})`);
-  }
+  // Every target must serve the very bytes the API serves, by the path it stands for.
+  for (const target of targets) await checkTarget(target, reference);
 
   if (settings.warmupSeconds > 0) {
     for (const target of targets) {
@@ -399,13 +487,14 @@ async function main(): Promise<void> {
     for (const target of targets) runs.push(await measure(target, round));
   }
 
-  if (settings.extras) console.log('[bench] diagnostics: the query from Node, then the per-piece CPU costs');
+  if (settings.extras) console.log("[bench] diagnostics: the cache-miss path's query from Node, then the per-piece CPU costs");
   const dbQuery = settings.extras ? await runDbQuery() : null;
   const components = settings.extras ? await runComponents() : null;
 
   const bareMedian = median(runs.filter((run) => run.target === 'bare').map((run) => run.reqPerSec));
-  // The table reads as a ladder: bare Fastify, then one cost added at a time, up to the API.
-  const LADDER = ['bare', 'bare-json', 'bare-json-helmet', 'api-warn-no-db', 'api-warn', 'api'];
+  // The table reads as two ladders from bare Fastify, one cost added at a time: to the API's cached
+  // path (the headline), then to its cache-miss path.
+  const LADDER = ['bare', 'bare-headers', 'api-warn', 'api', 'bare-json', 'bare-json-headers', 'api-uncached'];
   const summaries = targets
     .map((target) => summarise(target, runs, bareMedian))
     .sort((a, b) => LADDER.indexOf(a.target) - LADDER.indexOf(b.target));
@@ -418,7 +507,7 @@ async function main(): Promise<void> {
 
   printTable(summaries);
   if (dbQuery) {
-    console.log(`(diag) the query alone, from Node, pool 10, ${settings.connections} concurrent callers:`);
+    console.log(`(diag) the cache-miss path's query alone, from Node, pool 10, ${settings.connections} concurrent callers:`);
     for (const figures of dbQuery.results) {
       console.log(
         `  ${figures.label.padEnd(18)} ${String(figures.opsPerSecond).padStart(7)} queries/s  p50 ${figures.latencyMs.p50} ms  p99 ${figures.latencyMs.p99} ms  Node CPU ${figures.nodeCpuUsPerOp} µs/query`,
@@ -429,12 +518,17 @@ async function main(): Promise<void> {
   if (components) {
     console.log('(diag) CPU per operation, in one process, one at a time (hot loops are optimistic):');
     for (const figure of components.figures)
-      console.log(`  ${figure.name.padEnd(34)} ${String(figure.cpuUsPerOp).padStart(8)} µs  (${figure.note})`);
+      console.log(`  ${figure.name.padEnd(34)} ${String(figure.cpuUsPerOp).padStart(8)} µs  ${figure.when.padEnd(13)}  (${figure.note})`);
     console.log('');
   }
   for (const summary of summaries.filter((s) => s.diagnostic)) {
     console.log(`(diag) ${summary.label} vs bare Fastify: ${summary.ratioToBare.toFixed(2)}`);
   }
+  const uncached = summaries.find((summary) => summary.target === 'api-uncached');
+  if (uncached)
+    console.log(
+      `(diag) cache-miss path vs cached path (req/s, both at info): ${(uncached.reqPerSec.median / apiSummary.reqPerSec.median).toFixed(3)}`,
+    );
   console.log(`per-round ratios api/bare: ${perRoundRatio.map((ratio) => ratio.toFixed(2)).join(', ')}`);
   console.log(`ratio GET ${ROUTE} vs bare Fastify: ${apiSummary.ratioToBare.toFixed(2)} (target >= 0.5)`);
 
@@ -445,7 +539,7 @@ async function main(): Promise<void> {
     benchmark: `GET ${ROUTE}: API vs bare Fastify`,
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    git: gitCommit(),
+    git,
     machine: {
       cpus: os.availableParallelism(),
       cpuModel: os.cpus()[0]?.model ?? null,
