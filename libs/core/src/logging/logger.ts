@@ -4,8 +4,8 @@ import type { AppConfig } from '../config/app-config.js';
 
 /**
  * The process's one pino logger: JSON lines on stdout, shared by Fastify and Nest. Writes are
- * asynchronous (pino flushes what is buffered when the process exits): a synchronous write per
- * request line was a measurable share of a request's CPU (docs/benchmarks.md).
+ * synchronous: an asynchronous destination did not measurably save CPU per request here, and it
+ * buffers without bound when stdout stalls and can lose the last lines on a crash.
  */
 export function createRootLogger(config: Pick<AppConfig, 'logLevel'>, name: string): PinoLogger {
   return pino(
@@ -16,7 +16,7 @@ export function createRootLogger(config: Pick<AppConfig, 'logLevel'>, name: stri
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: ['req.headers.authorization', 'password', '*.password', 'refreshToken'], remove: true },
     },
-    pino.destination({ dest: 1, sync: false }),
+    pino.destination({ dest: 1, sync: true }),
   );
 }
 
