@@ -5,7 +5,8 @@ import { addYears, NotFoundException, platformDate, ValidationFailedException, t
 import { DataSource } from 'typeorm';
 import { CatalogAction } from '../lifecycle/catalog-status.js';
 import { highlightSnippet } from '../search/chinese-text.js';
-import { CatalogWorkflow } from '../shared/catalog-workflow.js';
+import { assertNotPast } from '../shared/catalog-dates.js';
+import { CatalogWorkflow, ownItems } from '../shared/catalog-workflow.js';
 import { normalizePatentNumber } from '../patents/patent-number.js';
 import type { CreateListingDto, ListingSearchQueryDto, RenewListingDto, ReviewListingDto, UpdateListingDto } from './dto/listing.dto.js';
 import { ListingView, type ListingHitView } from './dto/listing.view.js';
@@ -32,7 +33,7 @@ export class ListingsService {
   }
 
   create(caller: Principal, dto: CreateListingDto): Promise<Listing> {
-    assertFuture('validUntil', dto.validUntil);
+    assertNotPast('validUntil', dto.validUntil, { todayAllowed: false });
     return this.workflow.create(caller, {
       ...this.columns(dto),
       keywords: dto.keywords ?? [],
@@ -46,7 +47,7 @@ export class ListingsService {
 
   /** Editing a published listing sends it back to review. */
   update(caller: Principal, id: string, dto: UpdateListingDto): Promise<Listing> {
-    assertFuture('validUntil', dto.validUntil);
+    assertNotPast('validUntil', dto.validUntil, { todayAllowed: false });
     return this.workflow.act(caller, id, CatalogAction.Edit, (listing) => Object.assign(listing, this.columns(dto)));
   }
 
@@ -60,7 +61,7 @@ export class ListingsService {
 
   /** Extends validUntil (by default one year past today or past the current date, whichever is later); an expired listing returns to search. */
   renew(caller: Principal, id: string, dto: RenewListingDto): Promise<Listing> {
-    assertFuture('validUntil', dto.validUntil);
+    assertNotPast('validUntil', dto.validUntil, { todayAllowed: false });
     return this.workflow.act(caller, id, CatalogAction.Renew, (listing) => {
       const today = platformDate();
       const from = listing.validUntil && listing.validUntil > today ? listing.validUntil : today;
@@ -71,6 +72,8 @@ export class ListingsService {
 
   /** Approving publishes (validUntil defaults to a year on); only here can `major` be set. */
   review(caller: Principal, id: string, dto: ReviewListingDto): Promise<Listing> {
+    if (dto.decision === 'reject' && dto.major !== undefined)
+      throw ValidationFailedException.field('major', 'major can only be set when approving');
     const action = dto.decision === 'approve' ? CatalogAction.Approve : CatalogAction.Reject;
     return this.workflow.act(caller, id, action, (listing) => {
       listing.reviewReason = dto.reason ?? null;
@@ -93,7 +96,7 @@ export class ListingsService {
   async search(caller: Principal | null, query: ListingSearchQueryDto): Promise<Page<ListingHitView>> {
     const today = platformDate();
     const page = query.mine
-      ? await this.listings.searchOwn(this.ownOrganization(caller), query)
+      ? await ownItems(caller, (organizationId) => this.listings.searchOwn(organizationId, query))
       : await this.listings.searchPublished(query, today);
     return {
       items: page.items.map(({ item }) => ({
@@ -127,11 +130,6 @@ export class ListingsService {
     });
   }
 
-  private ownOrganization(caller: Principal | null): string {
-    if (!caller?.organizationId) throw new NotFoundException('organization', 'of the caller');
-    return caller.organizationId;
-  }
-
   /** The DTO's columns, canonicalised; only what the caller sent. */
   private columns(dto: UpdateListingDto): Partial<Listing> {
     const { field, patentNumbers, ...rest } = dto;
@@ -141,9 +139,4 @@ export class ListingsService {
       ...(patentNumbers !== undefined ? { patentNumbers: patentNumbers.map(normalizePatentNumber) } : {}),
     };
   }
-}
-
-/** An offer's last day must lie ahead. */
-function assertFuture(field: string, date: string | null | undefined): void {
-  if (date && date <= platformDate()) throw ValidationFailedException.field(field, `${field} must be a date after today`);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Page } from '#yizhi/core';
-import type { Repository } from 'typeorm';
+import type { Repository, SelectQueryBuilder } from 'typeorm';
 import { CatalogStatus } from '../lifecycle/catalog-status.js';
 import { searchPage, type TextSearch } from '../shared/catalog-search.js';
 import type { NeedSearchQueryDto } from './dto/need.dto.js';
@@ -20,17 +20,21 @@ export class NeedsRepository {
   /** Published needs, filtered and ranked; budget filters keep needs whose range overlaps the one asked for. */
   searchPublished(filter: NeedSearch): Promise<Page<{ item: Need; rank: number }>> {
     const query = this.needs.createQueryBuilder('c').where('c.status = :published', { published: CatalogStatus.Published });
-    if (filter.field) query.andWhere('c.field = :field', { field: filter.field });
-    if (filter.region) query.andWhere('strpos(c.region, :region) > 0', { region: filter.region });
-    if (filter.budgetMin)
-      query.andWhere('(c.budget_max IS NULL OR c.budget_max >= :budgetMin)', { budgetMin: filter.budgetMin.fen.toString() });
-    if (filter.budgetMax) query.andWhere('c.budget_min <= :budgetMax', { budgetMax: filter.budgetMax.fen.toString() });
-    return searchPage(query, { ...filter, newestBy: 'published_at' });
+    return searchPage(withFilters(query, filter), { ...filter, newestBy: 'published_at' });
   }
 
-  /** An organisation's own needs in every state, newest first. */
-  searchOwn(organizationId: string, filter: Omit<TextSearch, 'newestBy'>): Promise<Page<{ item: Need; rank: number }>> {
+  /** An organisation's own needs in every state, newest first, with the same filters. */
+  searchOwn(organizationId: string, filter: NeedSearch): Promise<Page<{ item: Need; rank: number }>> {
     const query = this.needs.createQueryBuilder('c').where('c.owner_organization_id = :organizationId', { organizationId });
-    return searchPage(query, { ...filter, newestBy: 'created_at' });
+    return searchPage(withFilters(query, filter), { ...filter, newestBy: 'created_at' });
   }
+}
+
+function withFilters(query: SelectQueryBuilder<Need>, filter: NeedSearch): SelectQueryBuilder<Need> {
+  if (filter.field) query.andWhere('c.field = :field', { field: filter.field });
+  if (filter.region) query.andWhere('strpos(c.region, :region) > 0', { region: filter.region });
+  if (filter.budgetMin)
+    query.andWhere('(c.budget_max IS NULL OR c.budget_max >= :budgetMin)', { budgetMin: filter.budgetMin.fen.toString() });
+  if (filter.budgetMax) query.andWhere('c.budget_min <= :budgetMax', { budgetMax: filter.budgetMax.fen.toString() });
+  return query;
 }

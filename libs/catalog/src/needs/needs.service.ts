@@ -5,7 +5,8 @@ import { NotFoundException, ValidationFailedException, type Page, type Principal
 import { DataSource } from 'typeorm';
 import { CatalogAction } from '../lifecycle/catalog-status.js';
 import { highlightSnippet } from '../search/chinese-text.js';
-import { CatalogWorkflow } from '../shared/catalog-workflow.js';
+import { assertNotPast } from '../shared/catalog-dates.js';
+import { CatalogWorkflow, ownItems } from '../shared/catalog-workflow.js';
 import type { CreateNeedDto, NeedSearchQueryDto, UpdateNeedDto } from './dto/need.dto.js';
 import { NeedView, type NeedHitView } from './dto/need.view.js';
 import { Need } from './need.entity.js';
@@ -31,6 +32,7 @@ export class NeedsService {
 
   create(caller: Principal, dto: CreateNeedDto): Promise<Need> {
     assertBudget(dto);
+    assertNotPast('deadline', dto.deadline, { todayAllowed: true });
     return this.workflow.create(caller, {
       ...this.columns(dto),
       keywords: dto.keywords ?? [],
@@ -41,6 +43,7 @@ export class NeedsService {
 
   /** Editing a published need sends it back to review; the merged budget must still be a range. */
   update(caller: Principal, id: string, dto: UpdateNeedDto): Promise<Need> {
+    assertNotPast('deadline', dto.deadline, { todayAllowed: true });
     return this.workflow.act(caller, id, CatalogAction.Edit, (need) => {
       Object.assign(need, this.columns(dto));
       assertBudget(need);
@@ -70,13 +73,9 @@ export class NeedsService {
   }
 
   async search(caller: Principal | null, query: NeedSearchQueryDto): Promise<Page<NeedHitView>> {
-    let page;
-    if (query.mine) {
-      if (!caller?.organizationId) throw new NotFoundException('organization', 'of the caller');
-      page = await this.needs.searchOwn(caller.organizationId, query);
-    } else {
-      page = await this.needs.searchPublished(query);
-    }
+    const page = query.mine
+      ? await ownItems(caller, (organizationId) => this.needs.searchOwn(organizationId, query))
+      : await this.needs.searchPublished(query);
     return {
       items: page.items.map(({ item }) => ({
         ...NeedView.of(item),

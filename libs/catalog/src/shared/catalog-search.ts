@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, type Page } from '#yizhi/core';
+import { decodeCursor, encodeCursor, ValidationFailedException, type Page } from '#yizhi/core';
 import type { SelectQueryBuilder } from 'typeorm';
 import { toTsquery } from '../search/chinese-text.js';
 import type { CatalogItem } from './catalog-item.js';
@@ -14,6 +14,21 @@ export interface TextSearch {
 
 type RelevanceCursor = { r: number; id: string };
 type NewestCursor = { p: string; id: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A cursor of the right shape whose keys would not cast in SQL (a 500, or a 400 naming nothing) is not one we issued. */
+function checkedCursor<K extends RelevanceCursor | NewestCursor>(cursor: K): K {
+  // The instant is written by toISOString, so a real one reads back to the same text.
+  const key = 'r' in cursor ? Number.isFinite(cursor.r) : isIsoInstant(cursor.p);
+  if (!key || !UUID.test(cursor.id)) throw ValidationFailedException.field('cursor', 'is not a cursor this API issued');
+  return cursor;
+}
+
+function isIsoInstant(text: string): boolean {
+  const date = new Date(text);
+  return !Number.isNaN(date.getTime()) && date.toISOString() === text;
+}
 
 /**
  * Adds the text condition, the order and the keyset page to a query over published items
@@ -44,13 +59,13 @@ export async function searchPage<T extends CatalogItem>(
 
   if (byRelevance) {
     if (search.cursor) {
-      const after = decodeCursor<RelevanceCursor>(search.cursor, { r: 'number', id: 'string' });
+      const after = checkedCursor(decodeCursor<RelevanceCursor>(search.cursor, { r: 'number', id: 'string' }));
       query.andWhere(`(${rank}, c.id) < (CAST(:afterRank AS real), CAST(:afterId AS uuid))`, { afterRank: after.r, afterId: after.id });
     }
     query.orderBy('rank', 'DESC').addOrderBy('c.id', 'DESC');
   } else {
     if (search.cursor) {
-      const after = decodeCursor<NewestCursor>(search.cursor, { p: 'string', id: 'string' });
+      const after = checkedCursor(decodeCursor<NewestCursor>(search.cursor, { p: 'string', id: 'string' }));
       query.andWhere(`(c.${search.newestBy}, c.id) < (CAST(:afterTime AS timestamptz), CAST(:afterId AS uuid))`, {
         afterTime: after.p,
         afterId: after.id,

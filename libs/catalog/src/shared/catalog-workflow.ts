@@ -1,4 +1,4 @@
-import { ForbiddenException, NotFoundException, Role, type Principal } from '#yizhi/core';
+import { ForbiddenException, NotFoundException, Role, UnauthenticatedException, type Page, type Principal } from '#yizhi/core';
 import type { AuditService } from '#yizhi/audit';
 import type { DataSource, EntityManager, EntityTarget } from 'typeorm';
 import { CatalogException } from '../catalog.exception.js';
@@ -70,8 +70,10 @@ export class CatalogWorkflow<T extends CatalogItem> {
       const to = nextStatus(this.options.kind, item.status, action);
       if (!to) throw CatalogException.illegalTransition(this.options.kind, action, item.status);
       const before = this.options.snapshot(item);
-      item.status = to;
       change?.(item);
+      // An edit that changes nothing is no edit: it must not send a published item back to review.
+      if (action === CatalogAction.Edit && JSON.stringify(this.options.snapshot(item)) === JSON.stringify(before)) return item;
+      item.status = to;
       const saved = await manager.save(this.options.target, item);
       await this.index(manager, saved);
       await this.record(manager, caller, action, before, saved);
@@ -100,4 +102,14 @@ export class CatalogWorkflow<T extends CatalogItem> {
       after: this.options.snapshot(item),
     });
   }
+}
+
+/**
+ * `?mine=true`: the caller's organisation's items. Anonymous callers must sign in; staff (admins,
+ * operators) belong to no organisation and so own nothing.
+ */
+export async function ownItems<R>(caller: Principal | null, search: (organizationId: string) => Promise<Page<R>>): Promise<Page<R>> {
+  if (!caller) throw new UnauthenticatedException('Sign in to list your own items (?mine=true)');
+  if (!caller.organizationId) return { items: [], nextCursor: null };
+  return search(caller.organizationId);
 }

@@ -159,6 +159,19 @@ describe('createValidationPipe', () => {
     expect(error.details).toEqual([{ field: 'organization', message: 'organization must be an object' }]);
   });
 
+  it('refuses a null body, even for a DTO whose fields are all optional', async () => {
+    class EditDto {
+      @IsOptional()
+      @IsInt()
+      seats?: number;
+    }
+    for (const metatype of [SignUpDto, EditDto]) {
+      await expect(pipe.transform(null, { type: 'body', metatype })).rejects.toBeInstanceOf(ValidationFailedException);
+    }
+    // No body at all is an empty one.
+    expect(await pipe.transform(undefined, { type: 'body', metatype: EditDto })).toEqual({});
+  });
+
   it('gives one detail per field when several fields are wrong', async () => {
     const error = await failure({ email: 'nope', password: 7, role: 'admin', organization: { creditCode: 5 } });
     expect(error.details).toEqual([

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import type { FieldError } from '../errors/domain.exception.js';
 import { ValidationFailedException } from '../errors/common.exceptions.js';
 
@@ -26,9 +26,23 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/**
+ * Nest reads a JSON `null` body as `{}`, so `null` would pass any DTO whose fields are all optional
+ * (an empty edit, a default renewal): refuse it like the other non-object bodies. A request with
+ * no body at all is still read as `{}`.
+ */
+class ObjectBodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && value === null && typeof metadata.metatype === 'function' && metadata.metatype !== Object) {
+      throw new ValidationFailedException([], 'The request body must be a JSON object, not null');
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** The global pipe: unknown fields are refused, known ones are transformed to their DTO types. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ObjectBodyValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
