@@ -225,6 +225,16 @@ describe('toErrorResponse', () => {
     });
   });
 
+  describe('a saturated connection pool', () => {
+    it('is a 503 OVERLOADED with Retry-After, not a 500', () => {
+      expect(toErrorResponse(new Error('timeout exceeded when trying to connect'))).toEqual({
+        body: { statusCode: 503, code: ErrorCode.Overloaded, message: 'The service is busy; retry shortly', details: [] },
+        headers: { 'retry-after': '1' },
+        unexpected: false,
+      });
+    });
+  });
+
   describe('anything else', () => {
     it('is a 500 INTERNAL_ERROR with a generic message that leaks nothing', () => {
       const response = toErrorResponse(new Error('connect ECONNREFUSED 10.0.0.5:5432 password=hunter2'));

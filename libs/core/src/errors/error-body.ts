@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainException, type FieldError } from './domain.exception.js';
 import { ErrorCode } from './error-code.js';
 import {
+  isPoolExhausted,
   PG_CHECK_VIOLATION,
   PG_FOREIGN_KEY_VIOLATION,
   PG_INVALID_TEXT_REPRESENTATION,
@@ -65,6 +66,15 @@ const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => 
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof DomainException) {
     return { body: body(error.status, error.code, error.message, error.details), headers: error.headers, unexpected: error.status >= 500 };
+  }
+
+  if (isPoolExhausted(error)) {
+    // Load, not a fault: tell the client to come back shortly rather than answer 500.
+    return {
+      body: body(503, ErrorCode.Overloaded, 'The service is busy; retry shortly'),
+      headers: { 'retry-after': '1' },
+      unexpected: false,
+    };
   }
 
   const pg = pgError(error);

@@ -14,5 +14,6 @@ export enum ErrorCode {
   AlreadyExists = 'ALREADY_EXISTS',
   RuleViolated = 'RULE_VIOLATED',
   RateLimited = 'RATE_LIMITED',
+  Overloaded = 'OVERLOADED',
   Internal = 'INTERNAL_ERROR',
 }

@@ -22,3 +22,11 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const pg = pgError(error);
   return pg?.code === PG_UNIQUE_VIOLATION && (constraint === undefined || pg.constraint === constraint);
 }
+
+/**
+ * pg-pool's error when every connection stayed busy for the pool's connectionTimeoutMillis: the
+ * database is saturated, not broken. It carries no code, only this message.
+ */
+export function isPoolExhausted(error: unknown): boolean {
+  return error instanceof Error && error.message === 'timeout exceeded when trying to connect';
+}
