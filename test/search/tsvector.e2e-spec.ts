@@ -1,8 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { prepareTestDatabase } from '../support/database.js';
 import { sql } from '../support/factories.js';
-// The pure search functions are not part of the catalog's public surface (#yizhi/catalog).
+import {
+  ARTICLE,
+  joinedWith,
+  MIXED_SENTENCES,
+  PARAGRAPHS,
+  reversedSubstrings,
+  seededRandom,
+  substringQueries,
+} from '../fixtures/seed-text.js';
 import { normalizeText, toTsquery, toTsvectorLiteral, type WeightedText } from '#yizhi/catalog';
 
 /**
@@ -10,32 +17,7 @@ import { normalizeText, toTsquery, toTsvectorLiteral, type WeightedText } from '
  * normalised), `toTsvectorLiteral(T)::tsvector @@ toTsquery(Q)::tsquery`, and not when T lacks Q.
  */
 
-/** The Chongqing Daily article of shared/seed, kept in the repository as a fixture. */
-const ARTICLE = readFileSync(new URL('../fixtures/seed-article.txt', import.meta.url), 'utf8');
-const PARAGRAPHS = ARTICLE.split(/\n\s*\n/)
-  .map((p) => p.trim())
-  .filter((p) => [...p].length >= 20);
-
-/** Real phrases of the article with the Latin terms of listings spliced in, some full-width or traditional. */
-const MIXED_SENTENCES = [
-  '重科智能制造高端研发平台将围绕工业机器人、高精度MEMS传感器、SiC功率器件等领域，开展整体解决方案和核心工程能力研发。',
-  '依托碳化硅功率模块和5G+工业互联网中试熟化基地，支持高校院所及企业设立技术转移机构，服务企业累计超过1.5万家。',
-  '推动ISO9001质量管理体系与GB/T 19001标准在科技型企业落地，建设智能传感器（ＭＥＭＳ）与５Ｇ通信模组研发平台。',
-  '在集成電路、生物醫藥等優勢領域注入新活力，加快突破碳化矽功率模組等關鍵核心技術。',
-];
-
-const WORD = /[\p{L}\p{N}\p{M}]/u;
-const joined = (text: string) => normalizeText(text).replace(/(?<=\p{Script=Han}) (?=\p{Script=Han})/gu, '');
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const joined = joinedWith(normalizeText);
 
 interface Pair {
   vector: string;
@@ -44,32 +26,19 @@ interface Pair {
   label: string;
 }
 
-/** Substrings of 1–8 characters that do not cut a Latin/digit word at either end. */
+/** Substrings of 1–8 characters, half in a one-field vector, half as the summary behind a title and keywords. */
 function substringPairs(texts: string[], count: number, seed: number): Pair[] {
-  const next = random(seed);
-  const pairs: Pair[] = [];
-  while (pairs.length < count) {
-    const text = texts[Math.floor(next() * texts.length)];
-    const chars = [...joined(text)];
-    const length = 1 + Math.floor(next() * 8);
-    const start = Math.floor(next() * Math.max(1, chars.length - length));
-    const end = Math.min(chars.length, start + length);
-    const cutsWord = (i: number) => i > 0 && i < chars.length && WORD.test(chars[i - 1]) && WORD.test(chars[i]);
-    if (cutsWord(start) || cutsWord(end)) continue;
-    const query = toTsquery(chars.slice(start, end).join(''));
-    if (query === null) continue;
-    // Half in a one-field vector, half as the summary behind a title and keywords.
+  return substringQueries(texts, count, seed, joined, (query) => toTsquery(query) !== null).map(({ text, query }, i) => {
     const fields: WeightedText[] =
-      pairs.length % 2
+      i % 2
         ? [{ text, weight: 'B' }]
         : [
             { text: '重庆市科学技术研究院', weight: 'A' },
             { text: 'MEMS SiC', weight: 'B' },
             { text, weight: 'C' },
           ];
-    pairs.push({ vector: toTsvectorLiteral(fields), query, label: `${chars.slice(start, end).join('')} in ${text.slice(0, 24)}` });
-  }
-  return pairs;
+    return { vector: toTsvectorLiteral(fields), query: toTsquery(query)!, label: `${query} in ${text.slice(0, 24)}` };
+  });
 }
 
 /** One round trip: which pairs match, through `::tsquery` and through `to_tsquery('simple', …)`. */
@@ -137,18 +106,8 @@ describe('tsvector @@ tsquery in PostgreSQL', () => {
   });
 
   it('does not match 300 reversed substrings the texts do not contain', async () => {
-    const next = random(7);
-    const pairs: Pair[] = [];
-    while (pairs.length < 300) {
-      const text = PARAGRAPHS[Math.floor(next() * PARAGRAPHS.length)];
-      const chars = [...joined(text)];
-      const start = Math.floor(next() * (chars.length - 4));
-      const piece = chars.slice(start, start + 3 + Math.floor(next() * 4));
-      if (!piece.every((ch) => /\p{Script=Han}/u.test(ch))) continue;
-      const reversed = [...piece].reverse().join('');
-      if (joined(text).includes(reversed)) continue;
-      pairs.push(pair(text, reversed));
-    }
+    const pairs = reversedSubstrings(300, 7, joined).map(({ text, query }) => pair(text, query));
+    expect(pairs).toHaveLength(300);
     const results = await evaluate(pairs);
     expect(results.filter((r) => r.cast || r.simple)).toEqual([]);
   });
@@ -190,7 +149,7 @@ describe('tsvector @@ tsquery in PostgreSQL', () => {
 
   it('accepts the literal of a huge text of distinct characters (under the 1 MB tsvector limit)', async () => {
     // 150,000 random characters of the CJK block: ~150,000 distinct bigrams, past the limit if all were kept.
-    const next = random(11);
+    const next = seededRandom(11);
     let text = '';
     for (let i = 0; i < 150_000; i++) text += String.fromCharCode(0x4e00 + Math.floor(next() * 20_000));
     const literal = toTsvectorLiteral([

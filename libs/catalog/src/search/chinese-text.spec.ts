@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import {
   MAX_POSITIONS_PER_LEXEME,
@@ -13,60 +12,19 @@ import {
   tokenize,
   tokenizeWithPositions,
 } from './chinese-text.js';
+import {
+  ARTICLE,
+  joinedWith,
+  MIXED_SENTENCES,
+  PARAGRAPHS,
+  reversedSubstrings,
+  seededRandom,
+  substringQueries,
+} from '../../../../test/fixtures/seed-text.js';
 
-/** The Chongqing Daily article of shared/seed, kept in test/fixtures (vertical columns and line breaks included). */
-const ARTICLE = readFileSync(new URL('../../../../test/fixtures/seed-article.txt', import.meta.url), 'utf8');
-
-/** Real phrases of the article, with the Latin terms of listings spliced in. */
-const MIXED_SENTENCES = [
-  '重科智能制造高端研发平台将围绕工业机器人、高精度MEMS传感器、SiC功率器件等领域，开展整体解决方案和核心工程能力研发。',
-  '依托碳化硅功率模块和5G+工业互联网中试熟化基地，支持高校院所及企业设立技术转移机构，服务企业累计超过1.5万家。',
-  '推动ISO9001质量管理体系与GB/T 19001标准在科技型企业落地，建设智能传感器（ＭＥＭＳ）与５Ｇ通信模组研发平台。',
-  '在集成電路、生物醫藥等優勢領域注入新活力，加快突破碳化矽功率模組等關鍵核心技術。',
-];
-
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]/u;
-const WORD = /[\p{L}\p{N}\p{M}]/u;
-
-/** Normalised text with the spaces between CJK characters removed, as the document tokeniser bridges them. */
-const joined = (text: string) => normalizeText(text).replace(/(?<=[\p{Script=Han}]) (?=[\p{Script=Han}])/gu, '');
-
-/** mulberry32: a fixed-seed generator, so a failure names the same pair on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Substrings of 1–8 characters of the normalised texts that do not cut a Latin/digit word at
- * either end (words are indexed whole), each with the text it came from.
- */
-function substringPairs(texts: string[], count: number, seed: number): { text: string; query: string }[] {
-  const next = random(seed);
-  const pairs: { text: string; query: string }[] = [];
-  while (pairs.length < count) {
-    const text = texts[Math.floor(next() * texts.length)];
-    const chars = [...joined(text)];
-    const length = 1 + Math.floor(next() * 8);
-    const start = Math.floor(next() * Math.max(1, chars.length - length));
-    const end = Math.min(chars.length, start + length);
-    const cutsWord = (i: number) => i > 0 && i < chars.length && WORD.test(chars[i - 1]) && WORD.test(chars[i]);
-    if (cutsWord(start) || cutsWord(end)) continue;
-    const query = chars.slice(start, end).join('');
-    if (toTsquery(query) !== null) pairs.push({ text, query });
-  }
-  return pairs;
-}
-
-/** Paragraphs of the article, as listing summaries. */
-const PARAGRAPHS = ARTICLE.split(/\n\s*\n/)
-  .map((p) => p.trim())
-  .filter((p) => [...p].length >= 20);
+const joined = joinedWith(normalizeText);
+const substringPairs = (texts: string[], count: number, seed: number) =>
+  substringQueries(texts, count, seed, joined, (query) => toTsquery(query) !== null);
 
 // --- A tiny evaluator of `tsvector @@ tsquery` for the shapes built here (the e2e spec asks PostgreSQL itself).
 
@@ -390,24 +348,10 @@ describe('the contract: a text matches every query it contains (in-memory evalua
   });
 
   it('does not match reversed substrings that the text does not contain', () => {
-    const next = random(7);
-    let checked = 0;
-    for (let i = 0; i < 2000 && checked < 300; i++) {
-      const text = PARAGRAPHS[Math.floor(next() * PARAGRAPHS.length)];
-      const chars = [...joined(text)];
-      const start = Math.floor(next() * (chars.length - 4));
-      const piece = chars.slice(start, start + 3 + Math.floor(next() * 4));
-      if (!piece.every((ch) => CJK.test(ch))) continue;
-      const reversed = [...piece].reverse().join('');
-      if (joined(text).includes(reversed)) continue;
-      checked++;
-      expect([text.slice(0, 20), reversed, matches(toTsvectorLiteral([{ text, weight: 'A' }]), toTsquery(reversed)!)]).toEqual([
-        text.slice(0, 20),
-        reversed,
-        false,
-      ]);
-    }
-    expect(checked).toBe(300);
+    const pairs = reversedSubstrings(300, 7, joined);
+    expect(pairs).toHaveLength(300);
+    const found = pairs.filter(({ text, query }) => matches(toTsvectorLiteral([{ text, weight: 'A' }]), toTsquery(query)!));
+    expect(found).toEqual([]);
   });
 });
 
@@ -467,7 +411,7 @@ describe('highlightSnippet', () => {
   it('gives a long text the snippet of the text cut just after the window, wherever the match is', () => {
     // Long texts are first searched near their start only: the result must not depend on it.
     const long = ARTICLE.slice(0, 5000);
-    const next = random(99);
+    const next = seededRandom(99);
     for (let i = 0; i < 200; i++) {
       const at = Math.floor(next() * 4800);
       const query = long.slice(at, at + 2 + Math.floor(next() * 3));
