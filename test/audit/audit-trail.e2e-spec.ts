@@ -25,6 +25,17 @@ describe('audit events of identity and bases', () => {
   const events = async (entity: string, entityId: string): Promise<EventView[]> =>
     (await t.http().get(`/api/v1/audit?entity=${entity}&entityId=${entityId}`).set(bearer(admin)).expect(200)).body.items;
 
+  async function createBase(): Promise<{ code: string; base: { id: string } }> {
+    const code = `e2e-audit-${randomUUID().slice(0, 8)}`;
+    const res = await t
+      .http()
+      .post('/api/v1/bases')
+      .set(bearer(admin))
+      .send({ code, name: `审计基地${code}`, kind: 'branch', province: '四川', city: '绵阳' })
+      .expect(201);
+    return { code, base: res.body };
+  }
+
   it('records a registration and the verification of the organization', async () => {
     const body = registerBody('enterprise');
     const registered = (await t.http().post('/api/v1/auth/register').send(body).expect(201)).body;
@@ -57,15 +68,7 @@ describe('audit events of identity and bases', () => {
   });
 
   it('records the creation and each edit of a base, before and after', async () => {
-    const code = `e2e-audit-${randomUUID().slice(0, 8)}`;
-    const base = (
-      await t
-        .http()
-        .post('/api/v1/bases')
-        .set(bearer(admin))
-        .send({ code, name: `审计基地${code}`, kind: 'branch', province: '四川', city: '绵阳' })
-        .expect(201)
-    ).body;
+    const { code, base } = await createBase();
     await t
       .http()
       .patch(`/api/v1/bases/${base.id}`)
@@ -79,15 +82,7 @@ describe('audit events of identity and bases', () => {
   });
 
   it('writes no event for a refused change', async () => {
-    const code = `e2e-audit-${randomUUID().slice(0, 8)}`;
-    const base = (
-      await t
-        .http()
-        .post('/api/v1/bases')
-        .set(bearer(admin))
-        .send({ code, name: `审计基地${code}`, kind: 'branch', province: '四川', city: '绵阳' })
-        .expect(201)
-    ).body;
+    const { base } = await createBase();
     await t.http().patch(`/api/v1/bases/${base.id}`).set(bearer(admin)).send({ name: '易智网线上平台' }).expect(409);
     expect((await events('base', base.id)).map((e) => e.action)).toEqual(['base.create']);
   });
