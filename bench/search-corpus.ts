@@ -18,7 +18,7 @@ import { creditCodeCheckChar, orgCodeCheckChar } from '#yizhi/identity';
 import { patentCheckChar } from '#yizhi/catalog';
 
 /** Bump when the generator changes, so that a stored corpus of an older generator is rebuilt. */
-export const CORPUS_VERSION = 1;
+export const CORPUS_VERSION = 2;
 export const CORPUS_SEED = 0x5eed_2026;
 
 // ---------------------------------------------------------------- PRNG

@@ -152,7 +152,7 @@ const ROW_TEMPLATE = [
   '$::text',
   '$::text',
   '$::text[]',
-  "'published'",
+  "'published'::catalog_status",
   '$::jsonb',
   '$::text',
   '$::timestamptz',
@@ -174,7 +174,11 @@ function insertStatement(rowCount: number): string {
   let n = 0;
   for (let row = 0; row < rowCount; row++)
     rows.push(`(${ROW_TEMPLATE.map((cell) => (cell.startsWith('$') ? `$${++n}${cell.slice(1)}` : cell)).join(', ')})`);
-  return `INSERT INTO listing (${LISTING_COLUMNS}) VALUES ${rows.join(', ')}`;
+  // The title vector as CatalogWorkflow.index derives it: the search vector's A and B lexemes.
+  return (
+    `INSERT INTO listing (${LISTING_COLUMNS}, title_vector) SELECT v.*, ts_filter(v.search_vector, '{a,b}') ` +
+    `FROM (VALUES ${rows.join(', ')}) AS v (${LISTING_COLUMNS})`
+  );
 }
 
 /** The tsvector literal of a listing, exactly as CatalogWorkflow.index computes it. */

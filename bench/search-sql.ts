@@ -1,20 +1,17 @@
 /**
- * The direct-SQL side of `npm run bench:search`: the statement GET /api/v1/listings sends for a
- * published search, written out by hand, and a load loop that runs it through a `pg` Pool.
+ * The direct-SQL side of `npm run bench:search`: the statements GET /api/v1/listings sends for a
+ * published search, sent through a `pg` Pool instead, and a load loop that runs them.
  *
- * The statement mirrors ListingsRepository.searchPublished and searchPage
- * (libs/catalog/src/listings/listings.repository.ts, libs/catalog/src/shared/catalog-search.ts):
- * the same select list (every column but search_vector, with TypeORM's aliases), the same rank
- * expression, filters in the same order, ORDER BY rank DESC, id DESC (or published_at DESC, id DESC
- * for sort=newest), LIMIT limit + 1, and the same
- * parameters, numbered as TypeORM numbers them (a repeated name reuses its number). The tsquery
- * comes from the application's own toTsquery(). The benchmark checks, before measuring, that the
- * API and this statement return the same ids in the same order for every query string.
+ * It runs the application's own search (`searchPage` over `publishedListingsSearch`, from
+ * #yizhi/catalog) with a runner that sends each statement to the pool: the same SQL, the same
+ * parameters and, for relevance, the same tiers one after the other, without HTTP, Nest or the hit
+ * views. The benchmark checks, before measuring, that the API and this side return the same ids in
+ * the same order for every query string.
  */
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { toTsquery } from '#yizhi/catalog';
-import { Money } from '#yizhi/core';
+import { LexemeStatistics, publishedListingsSearch, searchPage, toTsquery, type CatalogSearch, type SearchRow } from '#yizhi/catalog';
+import { Money, type SqlRunner } from '#yizhi/core';
 
 export interface SearchRequest {
   q: string;
@@ -25,39 +22,6 @@ export interface SearchRequest {
   /** Default: relevance (with q). */
   sort?: 'newest';
 }
-
-export interface Statement {
-  sql: string;
-  params: (string | number)[];
-  /** The same WHERE, counting every match (for the report), and its parameters. */
-  countSql: string;
-  countParams: (string | number)[];
-}
-
-/** The columns TypeORM selects for a Listing (search_vector is select: false), in its order. */
-const COLUMNS = [
-  'id',
-  'owner_organization_id',
-  'title',
-  'field',
-  'keywords',
-  'status',
-  'review_reason',
-  'contact',
-  'region',
-  'published_at',
-  'created_at',
-  'updated_at',
-  'summary',
-  'maturity',
-  'transfer_modes',
-  'asking_price',
-  'patent_numbers',
-  'major',
-  'valid_until',
-  'expired_at',
-];
-const SELECT_LIST = COLUMNS.map((column) => `"c"."${column}" AS "c_${column}"`).join(', ');
 
 /** The page size of GET /listings without ?limit=. */
 export const PAGE_LIMIT = 20;
@@ -72,45 +36,49 @@ export function apiPath(request: SearchRequest): string {
   return `/api/v1/listings?${params.toString()}`;
 }
 
-/** The statement the API sends for `request` on `today` (YYYY-MM-DD, the platform's date). */
-export function searchStatement(request: SearchRequest, today: string): Statement {
-  const tsquery = toTsquery(request.q);
-  const raw = request.q.trim();
-  const fuzzy = [...raw].length >= 3;
-  if (!tsquery && !fuzzy) throw new Error(`"${request.q}" has nothing to search for`);
+/** The search the API runs for `request` on `today` (YYYY-MM-DD, the platform's date). */
+export function directSearch(request: SearchRequest, today: string): CatalogSearch {
+  return publishedListingsSearch(
+    {
+      q: request.q,
+      field: request.field,
+      maturityMin: request.maturityMin,
+      priceMax: request.priceMax === undefined ? undefined : Money.parse(request.priceMax),
+      sort: request.sort,
+      limit: PAGE_LIMIT,
+    },
+    today,
+  );
+}
 
-  const params: (string | number)[] = [];
-  const named = new Map<string, string>();
-  /** TypeORM's numbering: the first use of a name gets the next $n, later uses repeat it. */
-  const param = (name: string, value: string | number): string => {
-    const known = named.get(name);
-    if (known) return known;
-    params.push(value);
-    const placeholder = `$${params.length}`;
-    named.set(name, placeholder);
-    return placeholder;
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** The pool's lexeme statistics, read and cached as each API process does for its own. */
+const statistics = new WeakMap<pg.Pool, LexemeStatistics>();
+
+/** Runs `search` through `pool`; `record` receives each statement it sends. */
+export async function runDirect(pool: pg.Pool, search: CatalogSearch, record?: (statement: Statement) => void): Promise<SearchRow[]> {
+  const query: SqlRunner = async (sql, params) => (await pool.query(sql, params)).rows;
+  const run: SqlRunner = (sql, params) => {
+    record?.({ sql, params });
+    return query(sql, params);
   };
+  if (!statistics.has(pool)) statistics.set(pool, new LexemeStatistics(query));
+  return (await searchPage<SearchRow>(run, search, statistics.get(pool)!)).items;
+}
 
-  // searchPage adds the rank to the select list before the repository's conditions are rendered,
-  // but TypeORM numbers parameters as they appear in the final text: select list first.
-  const rank =
-    `(${tsquery ? `ts_rank("c"."search_vector", CAST(${param('tsquery', tsquery)} AS tsquery))` : '0'} + ` +
-    `${fuzzy ? `0.1 * word_similarity(${param('raw', raw)}, "c"."title")` : '0'})::real`;
-  const where = [`"c"."status" = ${param('published', 'published')}`, `"c"."valid_until" >= CAST(${param('today', today)} AS date)`];
-  if (request.field) where.push(`"c"."field" = ${param('field', request.field)}`);
-  if (request.maturityMin) where.push(`"c"."maturity" >= ${param('maturityMin', request.maturityMin)}`);
-  if (request.priceMax) where.push(`"c"."asking_price" <= ${param('priceMax', Money.parse(request.priceMax).fen.toString())}`);
-  const text = [
-    tsquery ? `"c"."search_vector" @@ CAST(${param('tsquery', tsquery)} AS tsquery)` : null,
-    fuzzy ? `${param('raw', raw)} <% "c"."title"` : null,
-  ]
-    .filter(Boolean)
-    .join(' OR ');
-  where.push(`(${text})`);
-
-  const order = request.sort === 'newest' ? '"c"."published_at" DESC, "c"."id" DESC' : '"rank" DESC, "c"."id" DESC';
-  const sql = `SELECT ${SELECT_LIST}, ${rank} AS "rank" FROM "listing" "c" WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${PAGE_LIMIT + 1}`;
-  return { sql, params, countSql: `SELECT count(*)::int AS n FROM "listing" "c" WHERE ${where.join(' AND ')}`, countParams: params };
+/** How many listings `search` matches in all (any tier), for the report. */
+export async function countMatches(pool: pg.Pool, search: CatalogSearch): Promise<number> {
+  const where = search.scope.clone();
+  const tsquery = search.q ? toTsquery(search.q) : null;
+  const any = [tsquery ? `c.search_vector @@ ${where.bind(tsquery)}::tsquery` : null];
+  if (search.q && [...search.q.trim()].length >= 3) any.push(`${where.bind(search.q.trim())} <% c.title`);
+  where.and(any.filter(Boolean).join(' OR '));
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM listing c WHERE ${where}`, [...where.params]);
+  return rows[0].n;
 }
 
 export interface SqlRunFigures {
@@ -143,12 +111,12 @@ export function latencySummary(latencies: number[]): SqlRunFigures['latencyMs'] 
 }
 
 /**
- * `callers` concurrent loops, each running the statements in turn (each loop starting at another
- * one) through `pool` until `seconds` have passed. Rows are parsed into objects as pg does by default.
+ * `callers` concurrent loops, each running the searches in turn (each loop starting at another
+ * one) through `pool` until `seconds` have passed. A search's latency covers all of its statements.
  */
-export async function runStatements(
+export async function runSearches(
   pool: pg.Pool,
-  statements: readonly Statement[],
+  searches: readonly CatalogSearch[],
   callers: number,
   seconds: number,
   shouldStop: () => boolean = () => false,
@@ -163,10 +131,10 @@ export async function runStatements(
     Array.from({ length: callers }, async (_, caller) => {
       let next = caller;
       while (performance.now() < end && !shouldStop()) {
-        const statement = statements[next++ % statements.length];
+        const search = searches[next++ % searches.length];
         const t0 = performance.now();
         try {
-          await pool.query(statement.sql, statement.params);
+          await runDirect(pool, search);
           latencies.push(performance.now() - t0);
         } catch (error) {
           errors++;

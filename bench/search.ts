@@ -7,7 +7,7 @@
  *      reused when the marker in bench_meta still matches, otherwise rebuilt (a few minutes);
  *   2. starts the built API (NODE_ENV=production, LOG_LEVEL=info, stdout to /dev/null);
  *   3. for every query string: checks that the API answers 200 without a response-cache hit and
- *      returns the same ids, in the same order, as the hand-written statement (bench/search-sql.ts),
+ *      returns the same ids, in the same order, as the same search sent through pg (bench/search-sql.ts),
  *      counts its matches, and saves EXPLAIN (ANALYZE, BUFFERS) to bench/results/search-plans.txt;
  *   4. per query shape (1, 2, 4 and 6 characters, and a filtered query), five query strings each:
  *      autocannon against the API (BENCH_CONNECTIONS connections, each cycling through the strings),
@@ -43,11 +43,14 @@ import { platformDate } from '#yizhi/core';
 import { clockTicks, machineTicks, postgresBackendTicks, postgresCpuSecondsBetween, processCpuSeconds } from './cpu.js';
 import { exited, freePort, killAllNow, spawnNode, stopAll, waitFor200 } from './processes.js';
 import { ensureCorpus, type CorpusReport } from './search-data.js';
+import type { CatalogSearch } from '#yizhi/catalog';
 import {
   apiPath,
+  countMatches,
+  directSearch,
   latencySummary,
-  runStatements,
-  searchStatement,
+  runDirect,
+  runSearches,
   type SearchRequest,
   type SqlRunFigures,
   type Statement,
@@ -363,10 +366,14 @@ async function measureApi(base: string, apiPid: number | undefined, shape: Shape
   };
 }
 
-async function measureSql(pool: pg.Pool, statements: readonly Statement[], seconds: number): Promise<Side & { nodeCpuUsPerQuery: number }> {
+async function measureSql(
+  pool: pg.Pool,
+  searches: readonly CatalogSearch[],
+  seconds: number,
+): Promise<Side & { nodeCpuUsPerQuery: number }> {
   const before = await waitForQuiet();
   const probe = cpuProbe(undefined);
-  const figures: SqlRunFigures = await runStatements(pool, statements, settings.connections, seconds, () => interrupted);
+  const figures: SqlRunFigures = await runSearches(pool, searches, settings.connections, seconds, () => interrupted);
   const cpu = probe(figures.queries, figures.seconds);
   return {
     requestsPerSecond: figures.queriesPerSecond,
@@ -388,8 +395,14 @@ interface Check {
   singleMs: { api: number; sql: number };
 }
 
-/** One request per query string: 200, no cache hit, the same ids in the same order as the statement. */
-async function checkQuery(base: string, pool: pg.Pool, request: SearchRequest, statement: Statement): Promise<Check> {
+/** One request per query string: 200, no cache hit, the same ids in the same order as the direct search. */
+async function checkQuery(
+  base: string,
+  pool: pg.Pool,
+  request: SearchRequest,
+  search: CatalogSearch,
+  record: (statement: Statement) => void,
+): Promise<Check> {
   const path = apiPath(request);
   const t0 = performance.now();
   const response = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(60_000) });
@@ -406,19 +419,17 @@ async function checkQuery(base: string, pool: pg.Pool, request: SearchRequest, s
   }
   const apiIds = (JSON.parse(body) as { items: { id: string }[] }).items.map((item) => item.id);
   const t1 = performance.now();
-  const { rows } = await pool.query<{ c_id: string }>(statement.sql, statement.params);
+  const rows = await runDirect(pool, search, record);
   const sqlMs = performance.now() - t1;
-  const sqlIds = rows.slice(0, 20).map((row) => row.c_id);
+  const sqlIds = rows.map((row) => row.id);
   if (apiIds.join() !== sqlIds.join())
-    throw new Error(
-      `GET ${path} and the direct statement disagree:\n  API ${apiIds.join(',')}\n  SQL ${sqlIds.join(',')}\nThe SQL no longer mirrors the repository.`,
-    );
-  const { rows: count } = await pool.query<{ n: number }>(statement.countSql, statement.countParams);
-  if (count[0].n === 0) throw new Error(`"${request.q}" matches nothing in the corpus: pick another query string`);
+    throw new Error(`GET ${path} and the direct search disagree:\n  API ${apiIds.join(',')}\n  SQL ${sqlIds.join(',')}`);
+  const matches = await countMatches(pool, search);
+  if (matches === 0) throw new Error(`"${request.q}" matches nothing in the corpus: pick another query string`);
   return {
     q: request.q,
     path,
-    matches: count[0].n,
+    matches,
     returned: apiIds.length,
     bytes: Buffer.byteLength(body),
     singleMs: { api: round1(apiMs), sql: round1(sqlMs) },
@@ -549,9 +560,11 @@ async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: settings.connections, application_name: 'yizhi-bench-search' });
   try {
     const today = platformDate();
-    const statements = new Map<Shape, Statement[]>(
-      SHAPES.map((shape) => [shape, shape.requests.map((request) => searchStatement(request, today))]),
+    const searches = new Map<Shape, CatalogSearch[]>(
+      SHAPES.map((shape) => [shape, shape.requests.map((request) => directSearch(request, today))]),
     );
+    /** The statements each query string's first page sent, recorded by its check. */
+    const statements = new Map<Shape, Statement[][]>();
 
     // Checks, match counts and plans.
     const checks = new Map<Shape, Check[]>();
@@ -562,18 +575,22 @@ async function main(): Promise<void> {
     ];
     for (const shape of SHAPES) {
       const shapeChecks: Check[] = [];
-      const shapeStatements = statements.get(shape) ?? [];
-      plans.push(`${'='.repeat(100)}\nshape: ${shape.label}\nSQL: ${shapeStatements[0].sql}\n`);
+      const shapeStatements: Statement[][] = [];
+      plans.push(`${'='.repeat(100)}\nshape: ${shape.label}\n`);
       for (let i = 0; i < shape.requests.length; i++) {
-        const check = await checkQuery(base, pool, shape.requests[i], shapeStatements[i]);
+        const sent: Statement[] = [];
+        const check = await checkQuery(base, pool, shape.requests[i], searches.get(shape)![i], (statement) => sent.push(statement));
         shapeChecks.push(check);
+        shapeStatements.push(sent);
         console.log(
-          `[bench:search] ${shape.name} ${check.path}: ${check.matches} matches, ${check.bytes} bytes; alone: API ${check.singleMs.api} ms, SQL ${check.singleMs.sql} ms`,
+          `[bench:search] ${shape.name} ${check.path}: ${check.matches} matches, ${sent.length} statement(s), ${check.bytes} bytes; alone: API ${check.singleMs.api} ms, SQL ${check.singleMs.sql} ms`,
         );
-        plans.push(`--- ${check.path}  (${check.matches} matches)\nparameters: ${JSON.stringify(shapeStatements[i].params)}\n`);
-        plans.push(`${await explain(pool, shapeStatements[i])}\n`);
+        plans.push(`--- ${check.path}  (${check.matches} matches, ${sent.length} statement(s))\n`);
+        for (const statement of sent)
+          plans.push(`SQL: ${statement.sql}\nparameters: ${JSON.stringify(statement.params)}\n${await explain(pool, statement)}\n`);
       }
       checks.set(shape, shapeChecks);
+      statements.set(shape, shapeStatements);
     }
     const resultsDir = join(ROOT, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
@@ -587,7 +604,7 @@ async function main(): Promise<void> {
         if (interrupted) return;
         await cannon(base, shape, settings.warmupSeconds, null);
         await drain(pool);
-        await runStatements(pool, statements.get(shape) ?? [], settings.connections, settings.warmupSeconds, () => interrupted);
+        await runSearches(pool, searches.get(shape) ?? [], settings.connections, settings.warmupSeconds, () => interrupted);
       }
     }
 
@@ -601,7 +618,7 @@ async function main(): Promise<void> {
       const apiSide = await measureApi(base, api.pid, shape, seconds);
       const drained = await drain(pool);
       if (drained > 0) console.log(`[bench:search] waited ${drained} s for the statements of abandoned requests`);
-      const sqlSide = await measureSql(pool, statements.get(shape) ?? [], seconds);
+      const sqlSide = await measureSql(pool, searches.get(shape) ?? [], seconds);
       const ratio = round3(apiSide.requestsPerSecond / Math.max(0.001, sqlSide.requestsPerSecond));
       const p95 = apiSide.latencyMs.p95 <= settings.targetP95Ms;
       const ratioOk = ratio >= settings.targetRatio;

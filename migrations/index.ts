@@ -2,6 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { InitialSchema1795843643507 } from './1795843643507-InitialSchema.js';
 import { AuditTrail1795846583795 } from './1795846583795-AuditTrail.js';
 import { Catalog1795847105885 } from './1795847105885-Catalog.js';
+import { SearchTiers1795890000000 } from './1795890000000-SearchTiers.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [InitialSchema1795843643507, AuditTrail1795846583795, Catalog1795847105885];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [
+  InitialSchema1795843643507,
+  AuditTrail1795846583795,
+  Catalog1795847105885,
+  SearchTiers1795890000000,
+];

@@ -8,3 +8,6 @@ export * from './needs/needs.service.js';
 export * from './catalog.module.js';
 export * from './search/chinese-text.js';
 export * from './patents/patent-number.js';
+export * from './shared/catalog-search.js';
+export * from './search/lexeme-statistics.js';
+export { publishedListingsSearch, type ListingHitRow } from './listings/listings.repository.js';

@@ -13,6 +13,7 @@ export * from './money/money.js';
 export * from './money/money.transformer.js';
 export * from './money/is-money.decorator.js';
 export * from './database/ensure-database.js';
+export * from './database/sql-runner.js';
 export * from './redis/redis.module.js';
 export * from './queue/queue-names.js';
 export * from './queue/job-handler.decorator.js';

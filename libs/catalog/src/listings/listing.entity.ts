@@ -15,10 +15,12 @@ export enum TransferMode {
 @Check('listing_maturity_check', 'maturity BETWEEN 1 AND 9')
 @Index('listing_owner_idx', ['ownerOrganizationId', 'createdAt'])
 @Index('listing_search_vector_idx', ['searchVector'], { type: 'gin' })
+@Index('listing_title_vector_idx', ['titleVector'], { type: 'gin' })
 // gin (title gin_trgm_ops) for fuzzy title search: the metadata cannot name an operator class, so
 // the migration creates it and the drift check leaves it alone.
 @Index('listing_title_trgm_idx', { synchronize: false })
 @Index('listing_published_idx', ['publishedAt', 'id'], { where: "status = 'published'" })
+@Index('listing_field_published_idx', ['fieldCode', 'publishedAt', 'id'], { where: "status = 'published'" })
 export class Listing extends CatalogItem {
   @Column({ type: 'text' })
   summary: string;

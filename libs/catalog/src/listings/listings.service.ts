@@ -4,12 +4,11 @@ import { AuditService } from '#yizhi/audit';
 import { addYears, NotFoundException, platformDate, ValidationFailedException, type Page, type Principal } from '#yizhi/core';
 import { DataSource } from 'typeorm';
 import { CatalogAction } from '../lifecycle/catalog-status.js';
-import { highlightSnippet } from '../search/chinese-text.js';
 import { assertNotPast } from '../shared/catalog-dates.js';
 import { CatalogWorkflow, ownItems } from '../shared/catalog-workflow.js';
 import { normalizePatentNumber } from '../patents/patent-number.js';
 import type { CreateListingDto, ListingSearchQueryDto, RenewListingDto, ReviewListingDto, UpdateListingDto } from './dto/listing.dto.js';
-import { ListingView, type ListingHitView } from './dto/listing.view.js';
+import { ListingHitView, ListingView } from './dto/listing.view.js';
 import { Listing } from './listing.entity.js';
 import { ListingsRepository } from './listings.repository.js';
 
@@ -98,13 +97,7 @@ export class ListingsService {
     const page = query.mine
       ? await ownItems(caller, (organizationId) => this.listings.searchOwn(organizationId, query))
       : await this.listings.searchPublished(query, today);
-    return {
-      items: page.items.map(({ item }) => ({
-        ...ListingView.of(item, today),
-        snippet: highlightSnippet(`${item.title}。${item.summary}`, query.q ?? ''),
-      })),
-      nextCursor: page.nextCursor,
-    };
+    return { items: page.items.map((row) => ListingHitView.of(row, today, query.q)), nextCursor: page.nextCursor };
   }
 
   /** The scheduled expiry: marks listings past validUntil (search already leaves them out) and audits each. */

@@ -7,10 +7,12 @@ import { CatalogItem } from '../shared/catalog-item.js';
 @Check('need_budget_check', 'budget_max IS NULL OR budget_max >= budget_min')
 @Index('need_owner_idx', ['ownerOrganizationId', 'createdAt'])
 @Index('need_search_vector_idx', ['searchVector'], { type: 'gin' })
+@Index('need_title_vector_idx', ['titleVector'], { type: 'gin' })
 // gin (title gin_trgm_ops) for fuzzy title search: the metadata cannot name an operator class, so
 // the migration creates it and the drift check leaves it alone.
 @Index('need_title_trgm_idx', { synchronize: false })
 @Index('need_published_idx', ['publishedAt', 'id'], { where: "status = 'published'" })
+@Index('need_field_published_idx', ['fieldCode', 'publishedAt', 'id'], { where: "status = 'published'" })
 export class Need extends CatalogItem {
   @Column({ type: 'text' })
   description: string;

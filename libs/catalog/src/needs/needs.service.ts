@@ -4,11 +4,10 @@ import { AuditService } from '#yizhi/audit';
 import { NotFoundException, ValidationFailedException, type Page, type Principal } from '#yizhi/core';
 import { DataSource } from 'typeorm';
 import { CatalogAction } from '../lifecycle/catalog-status.js';
-import { highlightSnippet } from '../search/chinese-text.js';
 import { assertNotPast } from '../shared/catalog-dates.js';
 import { CatalogWorkflow, ownItems } from '../shared/catalog-workflow.js';
 import type { CreateNeedDto, NeedSearchQueryDto, UpdateNeedDto } from './dto/need.dto.js';
-import { NeedView, type NeedHitView } from './dto/need.view.js';
+import { NeedHitView, NeedView } from './dto/need.view.js';
 import { Need } from './need.entity.js';
 import { NeedsRepository } from './needs.repository.js';
 
@@ -76,13 +75,7 @@ export class NeedsService {
     const page = query.mine
       ? await ownItems(caller, (organizationId) => this.needs.searchOwn(organizationId, query))
       : await this.needs.searchPublished(query);
-    return {
-      items: page.items.map(({ item }) => ({
-        ...NeedView.of(item),
-        snippet: highlightSnippet(`${item.title}。${item.description}`, query.q ?? ''),
-      })),
-      nextCursor: page.nextCursor,
-    };
+    return { items: page.items.map((row) => NeedHitView.of(row, query.q)), nextCursor: page.nextCursor };
   }
 
   private columns(dto: UpdateNeedDto): Partial<Need> {

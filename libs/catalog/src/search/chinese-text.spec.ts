@@ -423,6 +423,25 @@ describe('highlightSnippet', () => {
     expect(highlightSnippet(`${'科技'.repeat(400)}碳化硅`, '碳化硅', 5)).toBe('…科技<em>碳化硅</em>');
   });
 
+  it('gives the same snippet on the plain fast path as on the general one', () => {
+    // A zero-width space is dropped from display text but sends it down the general path.
+    const next = seededRandom(2026);
+    const words = ['MEMS', ' SiC ', '5G', 'ＡＩ', 'ｓｉｃ', 'a b', ' ', '  ', '(x)', '<em>', '&'];
+    for (let i = 0; i < 500; i++) {
+      const at = Math.floor(next() * (ARTICLE.length - 200));
+      const chars = [...ARTICLE.slice(at, at + 20 + Math.floor(next() * 180)).replace(/\s+/g, '')];
+      for (let k = Math.floor(next() * 4); k > 0; k--)
+        chars.splice(Math.floor(next() * chars.length), 0, words[Math.floor(next() * words.length)]);
+      const text = chars.join('');
+      const from = Math.floor(next() * Math.max(1, text.length - 4));
+      const piece = text.slice(from, from + 1 + Math.floor(next() * 4));
+      for (const query of [piece, piece.replace(/ /g, ''), words[i % words.length].trim() || '5G', '碳化矽']) {
+        const limit = 20 + Math.floor(next() * 80);
+        expect([text, query, highlightSnippet(text, query, limit)]).toEqual([text, query, highlightSnippet(`${text}\u200b`, query, limit)]);
+      }
+    }
+  });
+
   it('keeps surrogate pairs whole', () => {
     expect(highlightSnippet('𠀀𠀀𠀀碳化硅𠀀𠀀𠀀', '碳化硅', 7)).toBe('…𠀀<em>碳化硅</em>𠀀𠀀𠀀');
   });

@@ -458,6 +458,25 @@ export function toTsquery(query: string): string | null {
   return terms.length ? terms.map((t) => t.tsquery).join(' & ') : null;
 }
 
+/**
+ * The lexemes a row must hold for the query to match it, as they are stored: the bigrams of each
+ * CJK run (or its one character) and each exact word. Prefix words are left out: they stand for
+ * many lexemes. Search uses them to judge how common the query is.
+ */
+export function queryLexemes(query: string): string[] {
+  const lexemes: string[] = [];
+  for (const term of queryTerms(query)) {
+    if (term.kind === 'word') {
+      if (!term.prefix) lexemes.push(term.text);
+    } else {
+      const chars = [...term.text];
+      if (chars.length === 1) lexemes.push(chars[0]);
+      for (let i = 0; i + 1 < chars.length; i++) lexemes.push(chars[i] + chars[i + 1]);
+    }
+  }
+  return lexemes;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Snippets
 // ---------------------------------------------------------------------------------------------
@@ -491,10 +510,42 @@ export function highlightSnippet(text: string, query: string, maxLength = 80): s
 const SNIPPET_FIRST_LOOK = 512;
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
-function snippetOf(text: string, terms: QueryTerm[], limit: number): { html: string; found: boolean; end: number; units: number } {
+/** Text prepared for a snippet: its display units, and the normalised haystack that queries are found in. */
+interface SnippetSource {
+  /** Display units, or null when every UTF-16 unit of the text is one (the plain case). */
+  units: DisplayUnit[] | null;
+  count: number;
+  haystack: string;
+  /** The display unit of each UTF-16 unit of the haystack, or null when it is the same index. */
+  unitAt: number[] | null;
+}
+
+/**
+ * The common case of search results, without a DisplayUnit per character: every UTF-16 unit is
+ * printable ASCII, a character of the basic CJK block, full-width ASCII or stable punctuation,
+ * each of which normalises to one unit, with at most single spaces that neither path would drop.
+ * Null when the text needs the general path; both give the same snippets (chinese-text.spec.ts).
+ */
+function plainSource(text: string): SnippetSource | null {
+  let haystack = '';
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.charCodeAt(i);
+    if (cp > 0x20 && cp < 0x7f) haystack += cp >= 0x41 && cp <= 0x5a ? String.fromCharCode(cp + 32) : text[i];
+    else if (cp >= 0x4e00 && cp <= 0x9fff) haystack += TRADITIONAL_TO_SIMPLIFIED.get(text[i]) ?? text[i];
+    else if (cp >= 0xff01 && cp <= 0xff5e) haystack += String.fromCharCode(cp - 0xfee0).toLowerCase();
+    else if (STABLE_PUNCTUATION.has(text[i])) haystack += text[i];
+    else if (cp === 0x20 && i > 0 && i < text.length - 1 && text.charCodeAt(i + 1) !== 0x20) {
+      // The general path drops a space between two wide characters (from the haystack or the snippet).
+      if (text.charCodeAt(i - 1) >= 0x2e80 && text.charCodeAt(i + 1) >= 0x2e80) return null;
+      haystack += ' ';
+    } else return null;
+  }
+  return { units: null, count: text.length, haystack, unitAt: null };
+}
+
+function generalSource(text: string): SnippetSource {
   const units = displayUnits(text);
   const chars = normalizedChars(units);
-  // The normalised text as one string, for indexOf, with the display unit of each UTF-16 unit.
   // Spaces between CJK characters are dropped, as the document tokeniser bridges them.
   let haystack = '';
   const unitAt: number[] = [];
@@ -505,6 +556,14 @@ function snippetOf(text: string, terms: QueryTerm[], limit: number): { html: str
     unitAt.push(unit);
     if (ch.length === 2) unitAt.push(unit);
   }
+  return { units, count: units.length, haystack, unitAt };
+}
+
+function snippetOf(text: string, terms: QueryTerm[], limit: number): { html: string; found: boolean; end: number; units: number } {
+  const { units, count, haystack, unitAt } = plainSource(text) ?? generalSource(text);
+  const unitOf = (i: number) => (unitAt ? unitAt[i] : i);
+  // A unit's text as written (one collapsed ' ' for a run of whitespace).
+  const unitText = (u: number) => (units ? units[u].text : text[u]);
   const wordAt = (i: number) => i >= 0 && i < haystack.length && charKind(String.fromCodePoint(haystack.codePointAt(i)!)) === 'word';
   const wordBefore = (i: number) => wordAt(i >= 2 && /[\udc00-\udfff]/.test(haystack[i - 1]) ? i - 2 : i - 1);
 
@@ -517,7 +576,7 @@ function snippetOf(text: string, terms: QueryTerm[], limit: number): { html: str
         if (wordAt(end) && !term.prefix) continue;
         while (wordAt(end)) end += haystack.codePointAt(end)! > 0xffff ? 2 : 1;
       }
-      matches.push([unitAt[i], unitAt[end - 1] + 1]);
+      matches.push([unitOf(i), unitOf(end - 1) + 1]);
     }
   }
   matches.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -528,38 +587,36 @@ function snippetOf(text: string, terms: QueryTerm[], limit: number): { html: str
     const context = Math.max(0, limit - (firstEnd - first));
     start = Math.max(0, first - Math.floor(context / 3));
   }
-  const end = Math.min(units.length, start + limit);
+  const end = Math.min(count, start + limit);
   start = Math.max(0, Math.min(start, end - limit));
 
-  const highlighted = new Array<boolean>(units.length).fill(false);
+  const highlighted = new Array<boolean>(count).fill(false);
   for (const [from, to] of matches) for (let u = Math.max(from, start); u < Math.min(to, end); u++) highlighted[u] = true;
 
   let from = start;
   let to = end;
   // Do not open or close on the space of a cut.
-  while (from < to && units[from].text === ' ') from++;
-  while (to > from && units[to - 1].text === ' ') to--;
+  while (from < to && unitText(from) === ' ') from++;
+  while (to > from && unitText(to - 1) === ' ') to--;
+  const isWide = (u: number) => u >= 0 && u < count && unitText(u).codePointAt(0)! >= 0x2e80;
   let out = from > 0 ? '…' : '';
+  // Each run of highlighted or plain text is escaped at once.
+  let run = '';
   let open = false;
   for (let u = from; u < to; u++) {
     if (highlighted[u] !== open) {
-      out += open ? '</em>' : '<em>';
+      out += escapeHtml(run) + (open ? '</em>' : '<em>');
+      run = '';
       open = !open;
     }
-    if (units[u].text === ' ') {
-      // A line break inside Chinese text (创新\n中心) is layout, not a space: show none.
-      if (!(isWideAt(units, u - 1) && isWideAt(units, u + 1))) out += ' ';
-      continue;
-    }
-    out += escapeHtml(text.slice(units[u].start, units[u].end));
+    const unit = unitText(u);
+    // A line break inside Chinese text (创新\n中心) is layout, not a space: show none.
+    if (unit === ' ') {
+      if (!(isWide(u - 1) && isWide(u + 1))) run += ' ';
+    } else run += unit;
   }
-  if (open) out += '</em>';
-  return { html: out + (to < units.length ? '…' : ''), found: matches.length > 0, end, units: units.length };
-}
-
-/** From the CJK radicals on: ideographs, kana, CJK and full-width punctuation. */
-function isWideAt(units: DisplayUnit[], i: number): boolean {
-  return i >= 0 && i < units.length && units[i].text.codePointAt(0)! >= 0x2e80;
+  out += escapeHtml(run) + (open ? '</em>' : '');
+  return { html: out + (to < count ? '…' : ''), found: matches.length > 0, end, units: count };
 }
 
 function isCjkAt(chars: NormalizedChar[], i: number): boolean {

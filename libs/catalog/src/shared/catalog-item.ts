@@ -57,6 +57,13 @@ export abstract class CatalogItem {
   @Column({ name: 'search_vector', type: 'tsvector', select: false, nullable: true })
   searchVector?: string | null;
 
+  /**
+   * The title and keyword lexemes of search_vector (weights A and B): small enough to stay in the
+   * row, so the first search tier checks it without reading the large vector from TOAST.
+   */
+  @Column({ name: 'title_vector', type: 'tsvector', select: false, nullable: true })
+  titleVector?: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 

@@ -89,7 +89,10 @@ export class CatalogWorkflow<T extends CatalogItem> {
       { text: keywords.join('、'), weight: 'B' },
       { text: body, weight: 'C' },
     ]);
-    await manager.query(`UPDATE ${this.options.kind} SET search_vector = $1::tsvector WHERE id = $2`, [vector, item.id]);
+    await manager.query(
+      `UPDATE ${this.options.kind} SET search_vector = $1::tsvector, title_vector = ts_filter($1::tsvector, '{a,b}') WHERE id = $2`,
+      [vector, item.id],
+    );
   }
 
   private record(manager: EntityManager, caller: Principal | null, action: string, before: object | null, item: T): Promise<unknown> {

@@ -1,7 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Money } from '#yizhi/core';
+import { highlightSnippet } from '../../search/chinese-text.js';
 import { CatalogStatus } from '../../lifecycle/catalog-status.js';
 import { ContactDto } from '../../shared/contact.js';
 import { Listing, TransferMode } from '../listing.entity.js';
+import type { ListingHitRow } from '../listings.repository.js';
+
+function isExpired(status: CatalogStatus, validUntil: string | null, today: string): boolean {
+  return status === CatalogStatus.Published && validUntil !== null && validUntil < today;
+}
 
 /** `today` is the date the expiry is judged against (YYYY-MM-DD, Asia/Shanghai). */
 export class ListingView {
@@ -45,19 +52,54 @@ export class ListingView {
       region: listing.region,
       publishedAt: listing.publishedAt?.toISOString() ?? null,
       validUntil: listing.validUntil,
-      expired: listing.status === CatalogStatus.Published && listing.validUntil !== null && listing.validUntil < today,
+      expired: isExpired(listing.status, listing.validUntil, today),
       createdAt: listing.createdAt.toISOString(),
       updatedAt: listing.updatedAt.toISOString(),
     };
   }
 }
 
-export class ListingHitView extends ListingView {
+/** A search result: what a result list shows, with a highlighted snippet instead of the whole summary. */
+export class ListingHitView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) ownerOrganizationId: string;
+  @ApiProperty() title: string;
   @ApiProperty({
-    description: 'A short excerpt around the match, HTML-escaped, matches wrapped in <em>',
+    description: 'A short excerpt of the title and summary around the match, HTML-escaped, matches wrapped in <em>',
     example: '…采用<em>碳化硅</em>功率模块…',
   })
   snippet: string;
+  @ApiProperty({ example: 'materials' }) field: string;
+  @ApiProperty({ type: [String] }) keywords: string[];
+  @ApiProperty({ minimum: 1, maximum: 9 }) maturity: number;
+  @ApiProperty({ enum: TransferMode, enumName: 'TransferMode', isArray: true }) transferModes: TransferMode[];
+  @ApiProperty({ type: String, nullable: true, example: '1500000.00', description: 'null is 面议' }) askingPrice: string | null;
+  @ApiProperty() major: boolean;
+  @ApiProperty({ enum: CatalogStatus, enumName: 'CatalogStatus' }) status: CatalogStatus;
+  @ApiProperty({ type: String, nullable: true }) region: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) publishedAt: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true }) validUntil: string | null;
+  @ApiProperty({ description: 'Published but past validUntil (only in ?mine=true: search leaves it out)' }) expired: boolean;
+
+  static of(row: ListingHitRow, today: string, q: string | undefined): ListingHitView {
+    return {
+      id: row.id,
+      ownerOrganizationId: row.owner_organization_id,
+      title: row.title,
+      snippet: highlightSnippet(`${row.title}。${row.summary}`, q ?? ''),
+      field: row.field,
+      keywords: row.keywords,
+      maturity: row.maturity,
+      transferModes: row.transfer_modes,
+      askingPrice: row.asking_price === null ? null : Money.ofFen(BigInt(row.asking_price)).toString(),
+      major: row.major,
+      status: row.status,
+      region: row.region,
+      publishedAt: row.published_at?.toISOString() ?? null,
+      validUntil: row.valid_until,
+      expired: isExpired(row.status, row.valid_until, today),
+    };
+  }
 }
 
 export class ListingPageView {

@@ -1,7 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Money } from '#yizhi/core';
+import { highlightSnippet } from '../../search/chinese-text.js';
 import { CatalogStatus } from '../../lifecycle/catalog-status.js';
 import { ContactDto } from '../../shared/contact.js';
 import { Need } from '../need.entity.js';
+import type { NeedHitRow } from '../needs.repository.js';
 
 export class NeedView {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -43,9 +46,38 @@ export class NeedView {
   }
 }
 
-export class NeedHitView extends NeedView {
-  @ApiProperty({ description: 'A short excerpt around the match, HTML-escaped, matches wrapped in <em>' })
+/** A search result: what a result list shows, with a highlighted snippet instead of the whole description. */
+export class NeedHitView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) ownerOrganizationId: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ description: 'A short excerpt of the title and description around the match, HTML-escaped, matches wrapped in <em>' })
   snippet: string;
+  @ApiProperty({ example: 'materials' }) field: string;
+  @ApiProperty({ type: [String] }) keywords: string[];
+  @ApiProperty({ example: '500000.00' }) budgetMin: string;
+  @ApiProperty({ type: String, nullable: true, example: '2000000.00' }) budgetMax: string | null;
+  @ApiProperty({ format: 'date' }) deadline: string;
+  @ApiProperty({ enum: CatalogStatus, enumName: 'CatalogStatus' }) status: CatalogStatus;
+  @ApiProperty({ type: String, nullable: true }) region: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) publishedAt: string | null;
+
+  static of(row: NeedHitRow, q: string | undefined): NeedHitView {
+    return {
+      id: row.id,
+      ownerOrganizationId: row.owner_organization_id,
+      title: row.title,
+      snippet: highlightSnippet(`${row.title}。${row.description}`, q ?? ''),
+      field: row.field,
+      keywords: row.keywords,
+      budgetMin: Money.ofFen(BigInt(row.budget_min)).toString(),
+      budgetMax: row.budget_max === null ? null : Money.ofFen(BigInt(row.budget_max)).toString(),
+      deadline: row.deadline,
+      status: row.status,
+      region: row.region,
+      publishedAt: row.published_at?.toISOString() ?? null,
+    };
+  }
 }
 
 export class NeedPageView {
