@@ -3,6 +3,7 @@ import { InitialSchema1795843643507 } from './1795843643507-InitialSchema.js';
 import { AuditTrail1795846583795 } from './1795846583795-AuditTrail.js';
 import { Catalog1795847105885 } from './1795847105885-Catalog.js';
 import { SearchTiers1795890000000 } from './1795890000000-SearchTiers.js';
+import { Outbox1795900000000 } from './1795900000000-Outbox.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AuditTrail1795846583795,
   Catalog1795847105885,
   SearchTiers1795890000000,
+  Outbox1795900000000,
 ];

@@ -1,4 +1,4 @@
-/** The worker process (no HTTP): BullMQ processors and schedules. `npm run start:worker`, or part of `npm start`. */
+/** The worker process (no HTTP): BullMQ processors, schedules and the outbox relay. `npm run start:worker`, or part of `npm start`. */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { appConfig, createRootLogger, PinoNestLogger } from '#yizhi/core';

@@ -5,6 +5,8 @@ export const SCHEDULES: readonly { id: string; job: JobName; pattern: string }[]
   { id: 'purge-expired-refresh-tokens-hourly', job: JobName.PurgeExpiredRefreshTokens, pattern: '17 * * * *' },
   // Just after midnight, when yesterday's last valid day has ended.
   { id: 'expire-listings-daily', job: JobName.ExpireListings, pattern: '5 0 * * *' },
+  // Hourly, so that each run deletes about an hour's worth of rows.
+  { id: 'purge-dispatched-outbox-hourly', job: JobName.PurgeDispatchedOutbox, pattern: '43 * * * *' },
 ];
 
 export const SCHEDULE_TIME_ZONE = PLATFORM_TIME_ZONE;

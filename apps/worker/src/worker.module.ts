@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { ConfigModule, JobRegistry, QueueModule } from '#yizhi/core';
+import { ConfigModule, JobRegistry, OutboxJobsModule, QueueModule } from '#yizhi/core';
 import { DatabaseModule } from '#yizhi/database';
 import { CatalogJobsModule } from '#yizhi/catalog';
 import { IdentityJobsModule } from '#yizhi/identity';
@@ -15,6 +15,8 @@ import { SchedulerService } from './scheduler.service.js';
     DiscoveryModule,
     IdentityJobsModule,
     CatalogJobsModule,
+    // The outbox relay (started at bootstrap, stopped on shutdown) and the purge of dispatched rows.
+    OutboxJobsModule,
   ],
   providers: [JobRegistry, MaintenanceProcessor, SchedulerService],
 })

@@ -1,4 +1,4 @@
-/** Shared kernel of every app and library: config, errors, money, database helpers, queues, logging, pagination. */
+/** Shared kernel of every app and library: config, errors, money, database helpers, queues and the outbox, logging, pagination. */
 export * from './config/app-config.js';
 export * from './config/config.module.js';
 export * from './errors/error-code.js';
@@ -20,6 +20,12 @@ export * from './queue/job-handler.decorator.js';
 export * from './queue/job-registry.js';
 export * from './queue/redis-connection.js';
 export * from './queue/queue.module.js';
+export * from './outbox/outbox-message.entity.js';
+export * from './outbox/outbox-messages.repository.js';
+export * from './outbox/outbox.service.js';
+export * from './outbox/outbox-relay.js';
+export * from './outbox/outbox-purge.handler.js';
+export * from './outbox/outbox.module.js';
 export * from './logging/logger.js';
 export * from './pagination/page.js';
 export * from './auth/role.js';

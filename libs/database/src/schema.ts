@@ -1,12 +1,13 @@
 import { AuditChainHead, AuditEvent } from '#yizhi/audit';
 import { Base } from '#yizhi/bases';
 import { Listing, Need } from '#yizhi/catalog';
+import { OutboxMessage } from '#yizhi/core';
 import { Field } from '#yizhi/fields';
 import { Organization, RefreshToken, User } from '#yizhi/identity';
 import { Program } from '#yizhi/programs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
 /** Every entity of every library: the schema the migrations must match (checked in CI). */
-export const ENTITIES = [Base, Field, Organization, User, RefreshToken, Program, AuditEvent, AuditChainHead, Listing, Need];
+export const ENTITIES = [Base, Field, Organization, User, RefreshToken, Program, AuditEvent, AuditChainHead, Listing, Need, OutboxMessage];
 
 export { MIGRATIONS };

@@ -9,18 +9,21 @@ export enum QueueName {
 export enum JobName {
   PurgeExpiredRefreshTokens = 'purge-expired-refresh-tokens',
   ExpireListings = 'expire-listings',
+  PurgeDispatchedOutbox = 'purge-dispatched-outbox',
 }
 
 /** The typed payload of each job. */
 export interface JobPayloads {
   [JobName.PurgeExpiredRefreshTokens]: Record<string, never>;
   [JobName.ExpireListings]: Record<string, never>;
+  [JobName.PurgeDispatchedOutbox]: Record<string, never>;
 }
 
 /** Which queue carries each job. */
 export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.PurgeExpiredRefreshTokens]: QueueName.Maintenance,
   [JobName.ExpireListings]: QueueName.Maintenance,
+  [JobName.PurgeDispatchedOutbox]: QueueName.Maintenance,
 };
 
 /** Bounds that keep Redis memory flat: finished jobs stay readable for a while, then go. */
