@@ -4,6 +4,7 @@ import { AuditService } from '#yizhi/audit';
 import { addYears, NotFoundException, platformDate, ValidationFailedException, type Page, type Principal } from '#yizhi/core';
 import { DataSource } from 'typeorm';
 import { CatalogAction } from '../lifecycle/catalog-status.js';
+import { snippetHighlighter } from '../search/chinese-text.js';
 import { assertNotPast } from '../shared/catalog-dates.js';
 import { CatalogWorkflow, ownItems } from '../shared/catalog-workflow.js';
 import { normalizePatentNumber } from '../patents/patent-number.js';
@@ -97,7 +98,8 @@ export class ListingsService {
     const page = query.mine
       ? await ownItems(caller, (organizationId) => this.listings.searchOwn(organizationId, query))
       : await this.listings.searchPublished(query, today);
-    return { items: page.items.map((row) => ListingHitView.of(row, today, query.q)), nextCursor: page.nextCursor };
+    const highlight = snippetHighlighter(query.q ?? '');
+    return { items: page.items.map((row) => ListingHitView.of(row, today, highlight)), nextCursor: page.nextCursor };
   }
 
   /** The scheduled expiry: marks listings past validUntil (search already leaves them out) and audits each. */

@@ -4,6 +4,7 @@ import { AuditService } from '#yizhi/audit';
 import { NotFoundException, ValidationFailedException, type Page, type Principal } from '#yizhi/core';
 import { DataSource } from 'typeorm';
 import { CatalogAction } from '../lifecycle/catalog-status.js';
+import { snippetHighlighter } from '../search/chinese-text.js';
 import { assertNotPast } from '../shared/catalog-dates.js';
 import { CatalogWorkflow, ownItems } from '../shared/catalog-workflow.js';
 import type { CreateNeedDto, NeedSearchQueryDto, UpdateNeedDto } from './dto/need.dto.js';
@@ -75,7 +76,8 @@ export class NeedsService {
     const page = query.mine
       ? await ownItems(caller, (organizationId) => this.needs.searchOwn(organizationId, query))
       : await this.needs.searchPublished(query);
-    return { items: page.items.map((row) => NeedHitView.of(row, query.q)), nextCursor: page.nextCursor };
+    const highlight = snippetHighlighter(query.q ?? '');
+    return { items: page.items.map((row) => NeedHitView.of(row, highlight)), nextCursor: page.nextCursor };
   }
 
   private columns(dto: UpdateNeedDto): Partial<Need> {

@@ -76,6 +76,12 @@ function parsePairs(pairs: string): Map<string, string> {
 
 /** Traditional → simplified, one character to one character. Exported for its tests. */
 export const TRADITIONAL_TO_SIMPLIFIED: ReadonlyMap<string, string> = parsePairs(TRADITIONAL_PAIRS);
+/** Whether each character of the basic CJK block (U+4E00–U+9FFF) is a traditional one we simplify: the snippets' fast path. */
+const TRADITIONAL_IN_BASIC_BLOCK = new Uint8Array(0xa000 - 0x4e00);
+for (const ch of TRADITIONAL_TO_SIMPLIFIED.keys()) {
+  const cp = ch.codePointAt(0)!;
+  if (cp >= 0x4e00 && cp <= 0x9fff) TRADITIONAL_IN_BASIC_BLOCK[cp - 0x4e00] = 1;
+}
 
 const COMBINING_MARK = /^\p{M}$/u;
 /** Invisible format characters (zero-width space, BOM, LRM, soft hyphen…) that pasted text carries inside words. */
@@ -138,6 +144,7 @@ function displayUnits(input: string): DisplayUnit[] {
 
 /** Chinese punctuation that NFKC leaves alone: the common case off the slow path. */
 const STABLE_PUNCTUATION = new Set('、。“”‘’《》〈〉「」『』【】〔〕—·');
+const STABLE_PUNCTUATION_CODES = new Set([...STABLE_PUNCTUATION].map((ch) => ch.charCodeAt(0)));
 
 /** The normalised form of one display unit: NFKC, lower case, traditional → simplified. */
 function normalizeUnit(text: string): string {
@@ -492,18 +499,24 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => HTML_ESCAP
  * the start of the text.
  */
 export function highlightSnippet(text: string, query: string, maxLength = 80): string {
+  return snippetHighlighter(query, maxLength)(text);
+}
+
+/** highlightSnippet for one query over many texts (a page of hits): the query is parsed once. */
+export function snippetHighlighter(query: string, maxLength = 80): (text: string) => string {
   const limit = Math.max(1, Math.floor(maxLength));
   const terms = queryTerms(query);
-  // Snippets are built for every hit of a search page, and the first match of a long summary is
-  // usually near its start: try the start alone, and settle for it when the whole window, plus
-  // room for any longer match that could start earlier, lies inside it.
-  if (text.length > SNIPPET_FIRST_LOOK) {
-    const cut = SNIPPET_FIRST_LOOK - (isHighSurrogate(text.charCodeAt(SNIPPET_FIRST_LOOK - 1)) ? 1 : 0);
-    const longest = Math.max(0, ...terms.map((t) => t.text.length));
-    const early = snippetOf(text.slice(0, cut), terms, limit);
-    if (early.found && early.end + longest + 1 < early.units) return early.html;
-  }
-  return snippetOf(text, terms, limit).html;
+  const longest = Math.max(0, ...terms.map((t) => t.text.length));
+  return (text) => {
+    // The first match of a long text is usually near its start: try the start alone, and settle
+    // for it when the whole window, plus room for any longer match that could start earlier, lies inside it.
+    if (text.length > SNIPPET_FIRST_LOOK) {
+      const cut = SNIPPET_FIRST_LOOK - (isHighSurrogate(text.charCodeAt(SNIPPET_FIRST_LOOK - 1)) ? 1 : 0);
+      const early = snippetOf(text.slice(0, cut), terms, limit);
+      if (early.found && early.end + longest + 1 < early.units) return early.html;
+    }
+    return snippetOf(text, terms, limit).html;
+  };
 }
 
 /** How much of a long text highlightSnippet reads first. */
@@ -527,18 +540,28 @@ interface SnippetSource {
  * Null when the text needs the general path; both give the same snippets (chinese-text.spec.ts).
  */
 function plainSource(text: string): SnippetSource | null {
-  let haystack = '';
+  // First only check, on char codes: most texts need no change at all, and then are their own haystack.
+  let changes = false;
   for (let i = 0; i < text.length; i++) {
     const cp = text.charCodeAt(i);
-    if (cp > 0x20 && cp < 0x7f) haystack += cp >= 0x41 && cp <= 0x5a ? String.fromCharCode(cp + 32) : text[i];
-    else if (cp >= 0x4e00 && cp <= 0x9fff) haystack += TRADITIONAL_TO_SIMPLIFIED.get(text[i]) ?? text[i];
-    else if (cp >= 0xff01 && cp <= 0xff5e) haystack += String.fromCharCode(cp - 0xfee0).toLowerCase();
-    else if (STABLE_PUNCTUATION.has(text[i])) haystack += text[i];
+    if (cp > 0x20 && cp < 0x7f) changes ||= cp >= 0x41 && cp <= 0x5a;
+    else if (cp >= 0x4e00 && cp <= 0x9fff) changes ||= TRADITIONAL_IN_BASIC_BLOCK[cp - 0x4e00] === 1;
+    else if (cp >= 0xff01 && cp <= 0xff5e) changes = true;
     else if (cp === 0x20 && i > 0 && i < text.length - 1 && text.charCodeAt(i + 1) !== 0x20) {
       // The general path drops a space between two wide characters (from the haystack or the snippet).
       if (text.charCodeAt(i - 1) >= 0x2e80 && text.charCodeAt(i + 1) >= 0x2e80) return null;
-      haystack += ' ';
-    } else return null;
+    } else if (!STABLE_PUNCTUATION_CODES.has(cp)) return null;
+  }
+  let haystack = text;
+  if (changes) {
+    haystack = '';
+    for (let i = 0; i < text.length; i++) {
+      const cp = text.charCodeAt(i);
+      if (cp >= 0x41 && cp <= 0x5a) haystack += String.fromCharCode(cp + 32);
+      else if (cp >= 0xff01 && cp <= 0xff5e) haystack += String.fromCharCode(cp - 0xfee0).toLowerCase();
+      else if (cp >= 0x4e00 && cp <= 0x9fff && TRADITIONAL_IN_BASIC_BLOCK[cp - 0x4e00]) haystack += TRADITIONAL_TO_SIMPLIFIED.get(text[i])!;
+      else haystack += text[i];
+    }
   }
   return { units: null, count: text.length, haystack, unitAt: null };
 }
@@ -590,32 +613,32 @@ function snippetOf(text: string, terms: QueryTerm[], limit: number): { html: str
   const end = Math.min(count, start + limit);
   start = Math.max(0, Math.min(start, end - limit));
 
-  const highlighted = new Array<boolean>(count).fill(false);
-  for (const [from, to] of matches) for (let u = Math.max(from, start); u < Math.min(to, end); u++) highlighted[u] = true;
-
   let from = start;
   let to = end;
   // Do not open or close on the space of a cut.
   while (from < to && unitText(from) === ' ') from++;
   while (to > from && unitText(to - 1) === ' ') to--;
   const isWide = (u: number) => u >= 0 && u < count && unitText(u).codePointAt(0)! >= 0x2e80;
+  /** Units [a, b) as shown; a line break inside Chinese text (创新\n中心) is layout, not a space: none is shown. */
+  const shown = (a: number, b: number): string => {
+    if (!units) return text.slice(a, b);
+    let out = '';
+    for (let u = a; u < b; u++) out += units[u].text !== ' ' ? units[u].text : isWide(u - 1) && isWide(u + 1) ? '' : ' ';
+    return out;
+  };
   let out = from > 0 ? '…' : '';
-  // Each run of highlighted or plain text is escaped at once.
-  let run = '';
-  let open = false;
-  for (let u = from; u < to; u++) {
-    if (highlighted[u] !== open) {
-      out += escapeHtml(run) + (open ? '</em>' : '<em>');
-      run = '';
-      open = !open;
-    }
-    const unit = unitText(u);
-    // A line break inside Chinese text (创新\n中心) is layout, not a space: show none.
-    if (unit === ' ') {
-      if (!(isWide(u - 1) && isWide(u + 1))) run += ' ';
-    } else run += unit;
+  let at = from;
+  // Overlapping or touching matches make one highlight.
+  for (let i = 0; i < matches.length;) {
+    let [a, b] = matches[i++];
+    while (i < matches.length && matches[i][0] <= b) b = Math.max(b, matches[i++][1]);
+    a = Math.max(a, at);
+    b = Math.min(b, to);
+    if (a >= b) continue;
+    out += `${escapeHtml(shown(at, a))}<em>${escapeHtml(shown(a, b))}</em>`;
+    at = b;
   }
-  out += escapeHtml(run) + (open ? '</em>' : '');
+  out += escapeHtml(shown(at, to));
   return { html: out + (to < count ? '…' : ''), found: matches.length > 0, end, units: count };
 }
 

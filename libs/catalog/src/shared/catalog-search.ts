@@ -204,7 +204,9 @@ function walkStatement(
   const inner = keyset(search, search.scope.clone(), after);
   const newest = `SELECT * FROM ${search.table} c WHERE ${inner} ${newestFirst(search)} LIMIT ${walk}`;
   const where = new SqlConditions(inner.params);
-  where.and(match(where));
+  // coalesce() hides the match from the planner's estimate (it then assumes half the rows match):
+  // trusting its phrase estimate, it would expect to read the whole walk, and sort rather than walk.
+  where.and(`coalesce(${match(where)}, false)`);
   return [`${selectList(search)} FROM (${newest}) c WHERE ${where} ${newestFirst(search)} LIMIT ${limit}`, where.params];
 }
 

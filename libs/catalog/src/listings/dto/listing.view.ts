@@ -1,6 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Money } from '#yizhi/core';
-import { highlightSnippet } from '../../search/chinese-text.js';
 import { CatalogStatus } from '../../lifecycle/catalog-status.js';
 import { ContactDto } from '../../shared/contact.js';
 import { Listing, TransferMode } from '../listing.entity.js';
@@ -81,12 +80,13 @@ export class ListingHitView {
   @ApiProperty({ type: String, format: 'date', nullable: true }) validUntil: string | null;
   @ApiProperty({ description: 'Published but past validUntil (only in ?mine=true: search leaves it out)' }) expired: boolean;
 
-  static of(row: ListingHitRow, today: string, q: string | undefined): ListingHitView {
+  /** `highlight`: the page's snippetHighlighter. */
+  static of(row: ListingHitRow, today: string, highlight: (text: string) => string): ListingHitView {
     return {
       id: row.id,
       ownerOrganizationId: row.owner_organization_id,
       title: row.title,
-      snippet: highlightSnippet(`${row.title}。${row.summary}`, q ?? ''),
+      snippet: highlight(`${row.title}。${row.summary}`),
       field: row.field,
       keywords: row.keywords,
       maturity: row.maturity,

@@ -1,6 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Money } from '#yizhi/core';
-import { highlightSnippet } from '../../search/chinese-text.js';
 import { CatalogStatus } from '../../lifecycle/catalog-status.js';
 import { ContactDto } from '../../shared/contact.js';
 import { Need } from '../need.entity.js';
@@ -62,12 +61,13 @@ export class NeedHitView {
   @ApiProperty({ type: String, nullable: true }) region: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) publishedAt: string | null;
 
-  static of(row: NeedHitRow, q: string | undefined): NeedHitView {
+  /** `highlight`: the page's snippetHighlighter. */
+  static of(row: NeedHitRow, highlight: (text: string) => string): NeedHitView {
     return {
       id: row.id,
       ownerOrganizationId: row.owner_organization_id,
       title: row.title,
-      snippet: highlightSnippet(`${row.title}。${row.description}`, q ?? ''),
+      snippet: highlight(`${row.title}。${row.description}`),
       field: row.field,
       keywords: row.keywords,
       budgetMin: Money.ofFen(BigInt(row.budget_min)).toString(),
