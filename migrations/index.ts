@@ -4,6 +4,7 @@ import { AuditTrail1795846583795 } from './1795846583795-AuditTrail.js';
 import { Catalog1795847105885 } from './1795847105885-Catalog.js';
 import { SearchTiers1795890000000 } from './1795890000000-SearchTiers.js';
 import { Outbox1795900000000 } from './1795900000000-Outbox.js';
+import { Leads1795910000000 } from './1795910000000-Leads.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Catalog1795847105885,
   SearchTiers1795890000000,
   Outbox1795900000000,
+  Leads1795910000000,
 ];

@@ -7,6 +7,7 @@ import { ConfigModule, RedisModule, ResponseCacheModule, type AppConfig } from '
 import { DatabaseModule } from '#yizhi/database';
 import { FieldsModule } from '#yizhi/fields';
 import { AccessGuard, IdentityModule } from '#yizhi/identity';
+import { LeadsModule } from '#yizhi/leads';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 
@@ -25,6 +26,7 @@ export class AppModule {
         FieldsModule,
         AuditModule,
         CatalogModule,
+        LeadsModule,
         HealthModule,
         MetricsModule,
       ],

@@ -4,10 +4,30 @@ import { Listing, Need } from '#yizhi/catalog';
 import { OutboxMessage } from '#yizhi/core';
 import { Field } from '#yizhi/fields';
 import { Organization, RefreshToken, User } from '#yizhi/identity';
+import { Lead, LeadNote } from '#yizhi/leads';
 import { Program } from '#yizhi/programs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
 /** Every entity of every library: the schema the migrations must match (checked in CI). */
-export const ENTITIES = [Base, Field, Organization, User, RefreshToken, Program, AuditEvent, AuditChainHead, Listing, Need, OutboxMessage];
+export const ENTITIES = [
+  Base,
+  Field,
+  Organization,
+  User,
+  RefreshToken,
+  Program,
+  AuditEvent,
+  AuditChainHead,
+  Listing,
+  Need,
+  OutboxMessage,
+  Lead,
+  LeadNote,
+  MatchProfile,
+  MatchTermDf,
+  MatchResult,
+  MatchState,
+  MatchDismissal,
+];
 
 export { MIGRATIONS };
