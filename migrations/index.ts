@@ -5,6 +5,7 @@ import { Catalog1795847105885 } from './1795847105885-Catalog.js';
 import { SearchTiers1795890000000 } from './1795890000000-SearchTiers.js';
 import { Outbox1795900000000 } from './1795900000000-Outbox.js';
 import { Leads1795910000000 } from './1795910000000-Leads.js';
+import { Matching1795920000000 } from './1795920000000-Matching.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SearchTiers1795890000000,
   Outbox1795900000000,
   Leads1795910000000,
+  Matching1795920000000,
 ];

@@ -8,6 +8,7 @@ import { DatabaseModule } from '#yizhi/database';
 import { FieldsModule } from '#yizhi/fields';
 import { AccessGuard, IdentityModule } from '#yizhi/identity';
 import { LeadsModule } from '#yizhi/leads';
+import { MatchingModule } from '#yizhi/matching';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 
@@ -27,6 +28,7 @@ export class AppModule {
         AuditModule,
         CatalogModule,
         LeadsModule,
+        MatchingModule,
         HealthModule,
         MetricsModule,
       ],

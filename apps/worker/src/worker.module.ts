@@ -4,7 +4,8 @@ import { ConfigModule, JobRegistry, OutboxJobsModule, QueueModule } from '#yizhi
 import { DatabaseModule } from '#yizhi/database';
 import { CatalogJobsModule } from '#yizhi/catalog';
 import { IdentityJobsModule } from '#yizhi/identity';
-import { MaintenanceProcessor } from './maintenance.processor.js';
+import { MatchingJobsModule } from '#yizhi/matching';
+import { MaintenanceProcessor, MatchingProcessor } from './processors.js';
 import { SchedulerService } from './scheduler.service.js';
 
 @Module({
@@ -15,9 +16,10 @@ import { SchedulerService } from './scheduler.service.js';
     DiscoveryModule,
     IdentityJobsModule,
     CatalogJobsModule,
+    MatchingJobsModule,
     // The outbox relay (started at bootstrap, stopped on shutdown) and the purge of dispatched rows.
     OutboxJobsModule,
   ],
-  providers: [JobRegistry, MaintenanceProcessor, SchedulerService],
+  providers: [JobRegistry, MaintenanceProcessor, MatchingProcessor, SchedulerService],
 })
 export class WorkerModule {}

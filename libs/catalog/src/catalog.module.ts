@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '#yizhi/audit';
+import { OutboxModule } from '#yizhi/core';
 import { ListingExpiryHandler } from './listings/listing-expiry.handler.js';
 import { Listing } from './listings/listing.entity.js';
 import { ListingsController } from './listings/listings.controller.js';
@@ -15,7 +16,7 @@ const persistence = TypeOrmModule.forFeature([Listing, Need]);
 
 /** Listings and needs: routes, review workflow, search. */
 @Module({
-  imports: [persistence, AuditModule],
+  imports: [persistence, AuditModule, OutboxModule],
   controllers: [ListingsController, NeedsController],
   providers: [ListingsRepository, ListingsService, NeedsRepository, NeedsService],
   exports: [ListingsService, NeedsService],
@@ -24,7 +25,7 @@ export class CatalogModule {}
 
 /** What the worker runs of the catalog: the listing expiry job. */
 @Module({
-  imports: [persistence, AuditModule],
+  imports: [persistence, AuditModule, OutboxModule],
   providers: [ListingsRepository, ListingsService, ListingExpiryHandler],
 })
 export class CatalogJobsModule {}

@@ -11,3 +11,5 @@ export * from './patents/patent-number.js';
 export * from './shared/catalog-search.js';
 export * from './search/lexeme-statistics.js';
 export { publishedListingsSearch, type ListingHitRow } from './listings/listings.repository.js';
+export * from './listings/dto/listing.view.js';
+export * from './needs/dto/need.view.js';

@@ -1,7 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService } from '#yizhi/audit';
-import { addYears, NotFoundException, platformDate, ValidationFailedException, type Page, type Principal } from '#yizhi/core';
+import {
+  addYears,
+  NotFoundException,
+  OutboxService,
+  platformDate,
+  ValidationFailedException,
+  type Page,
+  type Principal,
+} from '#yizhi/core';
 import { DataSource } from 'typeorm';
 import { CatalogAction } from '../lifecycle/catalog-status.js';
 import { snippetHighlighter } from '../search/chinese-text.js';
@@ -23,8 +31,9 @@ export class ListingsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly listings: ListingsRepository,
     private readonly audit: AuditService,
+    outbox: OutboxService,
   ) {
-    this.workflow = new CatalogWorkflow(dataSource, audit, {
+    this.workflow = new CatalogWorkflow(dataSource, audit, outbox, {
       kind: 'listing',
       target: Listing,
       searchTexts: (l) => ({ title: l.title, keywords: l.keywords, body: l.summary }),
@@ -110,7 +119,8 @@ export class ListingsService {
       for (const listing of expired) {
         const before = ListingView.of(listing, today);
         listing.expiredAt = new Date();
-        await manager.save(Listing, listing);
+        const saved = await manager.save(Listing, listing);
+        await this.workflow.enqueueMatching(manager, saved);
         await this.audit.record(manager, {
           actor: null,
           action: 'listing.expire',

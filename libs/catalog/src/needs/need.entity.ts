@@ -5,6 +5,7 @@ import { CatalogItem } from '../shared/catalog-item.js';
 /** A technology need (技术需求) posted by an enterprise. */
 @Entity('need')
 @Check('need_budget_check', 'budget_max IS NULL OR budget_max >= budget_min')
+@Check('need_maturity_min_check', 'maturity_min BETWEEN 1 AND 9')
 @Index('need_owner_idx', ['ownerOrganizationId', 'createdAt'])
 @Index('need_search_vector_idx', ['searchVector'], { type: 'gin' })
 @Index('need_title_vector_idx', ['titleVector'], { type: 'gin' })
@@ -23,6 +24,10 @@ export class Need extends CatalogItem {
   /** null: no upper bound (面议 above the minimum). */
   @Column({ name: 'budget_max', type: 'bigint', nullable: true, transformer: moneyTransformer })
   budgetMax: Money | null;
+
+  /** The least maturity (TRL 1–9) the enterprise can use; null: any. Matching scores results against it. */
+  @Column({ name: 'maturity_min', type: 'smallint', nullable: true })
+  maturityMin: number | null;
 
   /** When the enterprise needs an answer by. */
   @Column({ type: 'date' })

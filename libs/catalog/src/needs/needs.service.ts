@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService } from '#yizhi/audit';
-import { NotFoundException, ValidationFailedException, type Page, type Principal } from '#yizhi/core';
+import { NotFoundException, OutboxService, ValidationFailedException, type Page, type Principal } from '#yizhi/core';
 import { DataSource } from 'typeorm';
 import { CatalogAction } from '../lifecycle/catalog-status.js';
 import { snippetHighlighter } from '../search/chinese-text.js';
@@ -21,8 +21,9 @@ export class NeedsService {
     @InjectDataSource() dataSource: DataSource,
     private readonly needs: NeedsRepository,
     audit: AuditService,
+    outbox: OutboxService,
   ) {
-    this.workflow = new CatalogWorkflow(dataSource, audit, {
+    this.workflow = new CatalogWorkflow(dataSource, audit, outbox, {
       kind: 'need',
       target: Need,
       searchTexts: (n) => ({ title: n.title, keywords: n.keywords, body: n.description }),

@@ -1,4 +1,13 @@
-import { ForbiddenException, NotFoundException, Role, UnauthenticatedException, type Page, type Principal } from '#yizhi/core';
+import {
+  ForbiddenException,
+  JobName,
+  NotFoundException,
+  Role,
+  UnauthenticatedException,
+  type OutboxService,
+  type Page,
+  type Principal,
+} from '#yizhi/core';
 import type { AuditService } from '#yizhi/audit';
 import type { DataSource, EntityManager, EntityTarget } from 'typeorm';
 import { CatalogException } from '../catalog.exception.js';
@@ -26,6 +35,7 @@ export class CatalogWorkflow<T extends CatalogItem> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
     private readonly options: WorkflowOptions<T>,
   ) {}
 
@@ -76,9 +86,24 @@ export class CatalogWorkflow<T extends CatalogItem> {
       item.status = to;
       const saved = await manager.save(this.options.target, item);
       await this.index(manager, saved);
+      await this.enqueueMatching(manager, saved);
       await this.record(manager, caller, action, before, saved);
       return saved;
     });
+  }
+
+  /**
+   * Every change of state or text can change the item's matches (published: recompute; anything
+   * else: drop them). The job is keyed by the item's version, so a retry is not a second job.
+   */
+  enqueueMatching(manager: EntityManager, item: T): Promise<string> {
+    const { kind } = this.options;
+    return this.outbox.enqueue(
+      manager,
+      JobName.ComputeMatches,
+      { kind, id: item.id },
+      { key: `${kind}:${item.id}:${item.updatedAt.toISOString()}` },
+    );
   }
 
   private async index(manager: EntityManager, item: T): Promise<void> {

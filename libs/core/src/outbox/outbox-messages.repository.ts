@@ -23,12 +23,16 @@ export interface OutboxBacklog {
 export class OutboxMessagesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Inserts through the caller's manager, so the row commits or rolls back with its transaction. */
-  async insert(manager: EntityManager, message: Pick<PendingMessage, 'queue' | 'jobName' | 'payload'>): Promise<string> {
+  /**
+   * Inserts through the caller's manager, so the row commits or rolls back with its transaction.
+   * A row with a given id that already exists is left as it is (the same keyed job, enqueued again).
+   */
+  async insert(manager: EntityManager, message: Pick<PendingMessage, 'queue' | 'jobName' | 'payload'> & { id?: string }): Promise<string> {
     const [row]: { id: string }[] = await manager.query(
-      'INSERT INTO outbox_message (queue, job_name, payload) VALUES ($1, $2, $3::jsonb) RETURNING id',
+      `INSERT INTO outbox_message (id, queue, job_name, payload) VALUES (coalesce($1::uuid, gen_random_uuid()), $2, $3, $4::jsonb)
+       ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id RETURNING id`,
       // Stringified: node-postgres would turn a top-level array into a PostgreSQL array, not JSON.
-      [message.queue, message.jobName, JSON.stringify(message.payload)],
+      [message.id ?? null, message.queue, message.jobName, JSON.stringify(message.payload)],
     );
     return row.id;
   }

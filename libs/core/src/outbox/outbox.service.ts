@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { JOB_QUEUE, type JobName, type JobPayloads } from '../queue/queue-names.js';
@@ -19,14 +20,31 @@ export class OutboxTransactionRequiredError extends Error {
 export class OutboxService {
   constructor(private readonly messages: OutboxMessagesRepository) {}
 
-  /** Writes the job through `manager`, which must belong to an active transaction. Returns its id, which is also its BullMQ job id. */
-  async enqueue<J extends JobName>(manager: EntityManager, name: J, payload: JobPayloads[J]): Promise<string> {
+  /**
+   * Writes the job through `manager`, which must belong to an active transaction. Returns its id,
+   * which is also its BullMQ job id. With a `key` (what the job is about, and its version) the id
+   * is derived from it, so enqueueing the same key twice is one job.
+   */
+  async enqueue<J extends JobName>(
+    manager: EntityManager,
+    name: J,
+    payload: JobPayloads[J],
+    options: { key?: string } = {},
+  ): Promise<string> {
     if (!manager.queryRunner?.isTransactionActive) throw new OutboxTransactionRequiredError(name);
-    return this.messages.insert(manager, { queue: JOB_QUEUE[name], jobName: name, payload });
+    const id = options.key === undefined ? undefined : keyedId(name, options.key);
+    return this.messages.insert(manager, { id, queue: JOB_QUEUE[name], jobName: name, payload });
   }
 
   /** What is waiting to reach Redis (for health checks and metrics). */
   backlog(): Promise<OutboxBacklog> {
     return this.messages.backlog();
   }
+}
+
+/** A UUID (version 8, name-based) from the job name and key: the same key always gives the same id. */
+export function keyedId(name: string, key: string): string {
+  const hex = createHash('sha256').update(`${name}\n${key}`).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -4,12 +4,14 @@
  */
 export enum QueueName {
   Maintenance = 'maintenance',
+  Matching = 'matching',
 }
 
 export enum JobName {
   PurgeExpiredRefreshTokens = 'purge-expired-refresh-tokens',
   ExpireListings = 'expire-listings',
   PurgeDispatchedOutbox = 'purge-dispatched-outbox',
+  ComputeMatches = 'compute-matches',
 }
 
 /** The typed payload of each job. */
@@ -17,6 +19,8 @@ export interface JobPayloads {
   [JobName.PurgeExpiredRefreshTokens]: Record<string, never>;
   [JobName.ExpireListings]: Record<string, never>;
   [JobName.PurgeDispatchedOutbox]: Record<string, never>;
+  /** Recompute one catalogue item's matches from its current state (or drop them when it left the catalogue). */
+  [JobName.ComputeMatches]: { kind: 'listing' | 'need'; id: string };
 }
 
 /** Which queue carries each job. */
@@ -24,6 +28,7 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.PurgeExpiredRefreshTokens]: QueueName.Maintenance,
   [JobName.ExpireListings]: QueueName.Maintenance,
   [JobName.PurgeDispatchedOutbox]: QueueName.Maintenance,
+  [JobName.ComputeMatches]: QueueName.Matching,
 };
 
 /** Bounds that keep Redis memory flat: finished jobs stay readable for a while, then go. */

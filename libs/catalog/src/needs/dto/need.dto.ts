@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDateString, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsDateString, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsMoney, Money } from '#yizhi/core';
 import { CatalogItemInput, CatalogSearchQueryDto, trim } from '../../shared/catalog-dto.js';
 
@@ -20,6 +20,19 @@ export class CreateNeedDto extends CatalogItemInput {
   @ValidateIf((_: unknown, value: unknown) => value !== null)
   @IsMoney()
   budgetMax: Money | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: 9,
+    description: 'The least maturity (TRL) you can use; null or absent: any',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(9)
+  maturityMin?: number | null;
 
   @ApiProperty({ format: 'date', example: '2027-06-30' })
   @IsDateString({ strict: true }, { message: 'deadline must be a date such as 2027-06-30' })

@@ -14,6 +14,7 @@ export class NeedView {
   @ApiProperty({ type: [String] }) keywords: string[];
   @ApiProperty({ example: '500000.00' }) budgetMin: string;
   @ApiProperty({ type: String, nullable: true, example: '2000000.00' }) budgetMax: string | null;
+  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: 9 }) maturityMin: number | null;
   @ApiProperty({ format: 'date' }) deadline: string;
   @ApiProperty({ enum: CatalogStatus, enumName: 'CatalogStatus' }) status: CatalogStatus;
   @ApiProperty({ type: String, nullable: true }) reviewReason: string | null;
@@ -33,6 +34,7 @@ export class NeedView {
       keywords: need.keywords,
       budgetMin: need.budgetMin.toString(),
       budgetMax: need.budgetMax?.toString() ?? null,
+      maturityMin: need.maturityMin,
       deadline: need.deadline,
       status: need.status,
       reviewReason: need.reviewReason,

@@ -13,3 +13,15 @@ export class MaintenanceProcessor extends WorkerHost {
     return this.jobs.dispatch(QueueName.Maintenance, job);
   }
 }
+
+/** Consumes the matching queue: one job recomputes one item's matches. */
+@Processor(QueueName.Matching, { concurrency: 2 })
+export class MatchingProcessor extends WorkerHost {
+  constructor(private readonly jobs: JobRegistry) {
+    super();
+  }
+
+  process(job: Job): Promise<unknown> {
+    return this.jobs.dispatch(QueueName.Matching, job);
+  }
+}
