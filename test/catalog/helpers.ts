@@ -155,7 +155,7 @@ export interface AuditEvent {
 }
 
 /** One entity's audit events through GET /audit, oldest first (the route lists newest first). */
-export async function auditTrail(t: TestApp, admin: Session, entity: Kind, entityId: string): Promise<AuditEvent[]> {
+export async function auditTrail(t: TestApp, admin: Session, entity: string, entityId: string): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
   let cursor: string | null = null;
   do {

@@ -1,11 +1,9 @@
 /** Helpers shared by the lead e2e suites (not a suite itself): people in a region, bases, listings, interest, audit reads. */
 import { randomUUID } from 'node:crypto';
-import { expect } from '@jest/globals';
 import type { Response } from 'supertest';
 import type { TestApp } from '../support/app.js';
-import { expectErrorBody } from '../support/errors.js';
 import { bearer, createOperator, login, registerBody, sql, type Session } from '../support/factories.js';
-import { expectOk, publish, type Body } from '../catalog/helpers.js';
+import { auditTrail, expectOk, publish, type AuditEvent, type Body } from '../catalog/helpers.js';
 
 export { expectOk, type Body };
 
@@ -112,31 +110,10 @@ export async function listAll(t: TestApp, session: Session, query: Record<string
   return items;
 }
 
-/** 422 ILLEGAL_TRANSITION whose message names the current state. */
-export function expectIllegal(res: Response, current: string): void {
-  const body = expectErrorBody(res, 422, 'ILLEGAL_TRANSITION');
-  expect(body.message).toContain(`is ${current}`);
-}
-
-export function expectInvalid(res: Response, ...fields: string[]): void {
-  expectErrorBody(res, 400, 'VALIDATION_FAILED', fields);
-}
-
-export interface AuditEvent {
-  actorId: string | null;
-  actorRole: string | null;
-  action: string;
-  entity: string;
-  entityId: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-}
+export { expectIllegal, expectInvalid, type AuditEvent } from '../catalog/helpers.js';
 
 /** A lead's audit events through GET /audit, oldest first. */
-export async function leadAudit(t: TestApp, admin: Session, leadId: string): Promise<AuditEvent[]> {
-  const res = await expectOk(t.http().get(`${API}/audit`).query({ entity: 'lead', entityId: leadId, limit: 100 }).set(bearer(admin)));
-  return (res.body.items as AuditEvent[]).reverse();
-}
+export const leadAudit = (t: TestApp, admin: Session, leadId: string): Promise<AuditEvent[]> => auditTrail(t, admin, 'lead', leadId);
 
 /** What a refused write must leave as it was: the lead's row, its notes and its audit trail. */
 export async function leadState(id: string): Promise<string> {
