@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { MatchingService } from '#yizhi/matching';
 import { WorkerModule } from '../../apps/worker/src/worker.module.js';
 import { catalog, expectOk, listingBody, needBody, publish, tag, type Body } from '../catalog/helpers.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -124,6 +125,20 @@ describe('matching', () => {
     const after = (await expectOk(t.http().get('/api/v1/matching/feedback').set(bearer(admin)))).body;
     expect(after.byReason.already_known).toBe(before.byReason.already_known + 1);
     expect(after.total).toBe(before.total + 1);
+  }, 60_000);
+
+  it('keeps the pair when a listing and a need that suit each other are refreshed at the same time', async () => {
+    const matching = worker.get(MatchingService);
+    for (let trial = 0; trial < 4; trial++) {
+      const suited = await listing({ title: `氮化镓并发${trial}${RUN}`, field: 'ic', summary: '氮化镓射频功放并发测试。' });
+      const wanted = await need({ title: `氮化镓并发需求${trial}${RUN}`, description: '需要氮化镓射频功放。' });
+      await Promise.all([matching.refresh('listing', suited.id), matching.refresh('need', wanted.id)]);
+      const pairs = await sql<{ kind: string }>(
+        `SELECT kind FROM match_result WHERE (kind = 'need' AND item_id = $1 AND other_id = $2) OR (kind = 'listing' AND item_id = $2 AND other_id = $1)`,
+        [wanted.id, suited.id],
+      );
+      expect({ trial, sides: pairs.map((p) => p.kind).sort() }).toEqual({ trial, sides: ['listing', 'need'] });
+    }
   }, 60_000);
 
   it('shows matches to the owner, operators and admins only: anyone else gets 404', async () => {

@@ -4,7 +4,15 @@ import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
-import { AllExceptionsFilter, createRootLogger, createValidationPipe, PinoNestLogger, ResponseCache, type AppConfig } from '#yizhi/core';
+import {
+  AllExceptionsFilter,
+  createRootLogger,
+  createValidationPipe,
+  PinoNestLogger,
+  ResponseCache,
+  UndeclaredQueryInterceptor,
+  type AppConfig,
+} from '#yizhi/core';
 import { AppModule } from './app.module.js';
 import { setupOpenApi } from './docs/openapi.js';
 import { HttpMetrics } from './metrics/http-metrics.js';
@@ -47,6 +55,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     exclude: [{ path: 'metrics', method: RequestMethod.GET }],
   });
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new UndeclaredQueryInterceptor());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
 

@@ -8,6 +8,7 @@ export * from './errors/pg-errors.js';
 export * from './errors/error-body.js';
 export * from './errors/all-exceptions.filter.js';
 export * from './validation/validation.pipe.js';
+export * from './validation/undeclared-query.interceptor.js';
 export * from './validation/uuid-param.pipe.js';
 export * from './money/money.js';
 export * from './money/money.transformer.js';

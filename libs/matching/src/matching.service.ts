@@ -35,12 +35,16 @@ export class MatchingService {
 
   /**
    * The matching job: brings an item's matching state in line with the item. A published (and
-   * valid) item gets its profile and its top matches; any other loses them. One job per item at a
-   * time (an advisory lock), so that two versions cannot interleave.
+   * valid) item gets its profile and its top matches; any other loses them.
+   *
+   * One refresh at a time, across workers (an advisory lock): a listing's and a need's refreshes
+   * running together would each miss the other's uncommitted profile, and each replace the list
+   * the other just offered the pair to, losing the match on both sides. Refreshes are quick and
+   * follow human edits, so running them in turn costs little.
    */
   async refresh(kind: MatchKind, id: string): Promise<{ matches: number } | { dropped: true }> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`match:${kind}:${id}`]);
+      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', ['match:refresh']);
       const item = await this.load(kind, id);
       const today = platformDate();
       if (!item || !isMatchable(item, today)) {
