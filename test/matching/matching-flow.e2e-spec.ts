@@ -96,6 +96,18 @@ describe('matching', () => {
     expect(reverse.some((m) => m.need?.id === wanted.id)).toBe(true);
   }, 60_000);
 
+  it('finds a listing through the terms it shares, however many words of the need no listing uses', async () => {
+    const shared = await listing({ title: `氮化镓开关器件${RUN}`, field: 'ic', summary: '氮化镓功率开关器件。' });
+    // Words no listing has are the rarest of all; they must not be the only ones that look for candidates.
+    const unknown = Array.from({ length: 16 }, (_, i) => `zq${RUN}${String.fromCharCode(97 + i)}`).join(' ');
+    const wanted = await need({ title: `氮化镓开关器件需求${RUN}`, description: `需要氮化镓功率开关器件。${unknown}` });
+    const matches = await eventually(
+      () => needMatches(enterprise, wanted.id),
+      (items) => items.some((m) => m.listing?.id === shared.id),
+    );
+    expect(matches.some((m) => m.listing?.id === shared.id)).toBe(true);
+  }, 60_000);
+
   it('drops a withdrawn listing from the matches', async () => {
     const gone = await listing({ title: `氮化镓功放管${RUN}`, field: 'ic', summary: '氮化镓射频功放管。' });
     const wanted = await need({ title: `氮化镓功放管采购${RUN}`, description: '需要氮化镓射频功放管。' });

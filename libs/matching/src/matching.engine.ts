@@ -46,9 +46,11 @@ export class MatchingEngine {
     const idfs = terms.map((t) => idf(stats.documents, frequencies.get(t) ?? 0));
     const weights = terms.map((t, i) => idfs[i] * queryWeight(vector.get(t)!) * (k1 + 1));
     const ideal = weights.reduce((sum, w) => sum + w, 0);
-    // The rarest terms find the candidates; common ones (检测, 材料) only add to the score.
+    // The rarest terms that listings do use find the candidates (a term no listing has would find
+    // nothing); common ones (检测, 材料) only add to the score.
     const retrieval = terms
       .map((t, i) => [t, idfs[i]] as const)
+      .filter(([t]) => (frequencies.get(t) ?? 0) > 0)
       .sort((x, y) => y[1] - x[1])
       .slice(0, MATCH_TEXT.retrievalTerms)
       .map(([t]) => t);
