@@ -6,6 +6,7 @@ import { SearchTiers1795890000000 } from './1795890000000-SearchTiers.js';
 import { Outbox1795900000000 } from './1795900000000-Outbox.js';
 import { Leads1795910000000 } from './1795910000000-Leads.js';
 import { Matching1795920000000 } from './1795920000000-Matching.js';
+import { SearchWalkIndex1795930000000 } from './1795930000000-SearchWalkIndex.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Outbox1795900000000,
   Leads1795910000000,
   Matching1795920000000,
+  SearchWalkIndex1795930000000,
 ];

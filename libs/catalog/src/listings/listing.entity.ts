@@ -19,6 +19,8 @@ export enum TransferMode {
 // gin (title gin_trgm_ops) for fuzzy title search: the metadata cannot name an operator class, so
 // the migration creates it and the drift check leaves it alone.
 @Index('listing_title_trgm_idx', { synchronize: false })
+// (published_at, id) INCLUDE (… title_vector) for index-only search walks: the metadata cannot say INCLUDE either.
+@Index('listing_published_walk_idx', { synchronize: false })
 @Index('listing_published_idx', ['publishedAt', 'id'], { where: "status = 'published'" })
 @Index('listing_field_published_idx', ['fieldCode', 'publishedAt', 'id'], { where: "status = 'published'" })
 export class Listing extends CatalogItem {

@@ -12,6 +12,8 @@ import { CatalogItem } from '../shared/catalog-item.js';
 // gin (title gin_trgm_ops) for fuzzy title search: the metadata cannot name an operator class, so
 // the migration creates it and the drift check leaves it alone.
 @Index('need_title_trgm_idx', { synchronize: false })
+// (published_at, id) INCLUDE (… title_vector) for index-only search walks: the metadata cannot say INCLUDE either.
+@Index('need_published_walk_idx', { synchronize: false })
 @Index('need_published_idx', ['publishedAt', 'id'], { where: "status = 'published'" })
 @Index('need_field_published_idx', ['fieldCode', 'publishedAt', 'id'], { where: "status = 'published'" })
 export class Need extends CatalogItem {

@@ -192,7 +192,10 @@ function statement(search: CatalogSearch, match: Match | null, after: NewestCurs
 
 /**
  * At most the newest `walk` rows in scope, read in index order, with `match` checked on each as
- * it comes: the scan stops as soon as the page is full. The match cannot use a GIN index here.
+ * it comes: the scan stops as soon as the page is full. The match cannot use a GIN index here. The
+ * walk reads only the columns the match needs, so that on a published search the covering index
+ * (published_at, id) INCLUDE (valid_until, title_vector) serves it without touching the table;
+ * the page's rows are then fetched by id.
  */
 function walkStatement(
   search: CatalogSearch,
@@ -202,12 +205,15 @@ function walkStatement(
   walk: number,
 ): [string, unknown[]] {
   const inner = keyset(search, search.scope.clone(), after);
-  const newest = `SELECT * FROM ${search.table} c WHERE ${inner} ${newestFirst(search)} LIMIT ${walk}`;
   const where = new SqlConditions(inner.params);
   // coalesce() hides the match from the planner's estimate (it then assumes half the rows match):
   // trusting its phrase estimate, it would expect to read the whole walk, and sort rather than walk.
-  where.and(`coalesce(${match(where)}, false)`);
-  return [`${selectList(search)} FROM (${newest}) c WHERE ${where} ${newestFirst(search)} LIMIT ${limit}`, where.params];
+  const condition = match(where);
+  where.and(`coalesce(${condition}, false)`);
+  const columns = new Set(['id', search.newestBy, ...[...condition.matchAll(/\bc\.(\w+)/g)].map((m) => m[1])]);
+  const newest = `SELECT ${[...columns].map((column) => `c.${column}`).join(', ')} FROM ${search.table} c WHERE ${inner} ${newestFirst(search)} LIMIT ${walk}`;
+  const page = `SELECT c.id FROM (${newest}) c WHERE ${where} ${newestFirst(search)} LIMIT ${limit}`;
+  return [`${selectList(search)} FROM ${search.table} c WHERE c.id IN (${page}) ${newestFirst(search)}`, where.params];
 }
 
 /** Any match at all, for sort=newest. */
