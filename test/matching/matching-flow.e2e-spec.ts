@@ -18,8 +18,12 @@ interface Match {
   reasons: { code: string; label: string }[];
 }
 
-/** Polls `read` until `done` holds (the worker runs asynchronously), at most `ms`. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 20_000): Promise<T> {
+/**
+ * Polls `read` until `done` holds (the worker runs asynchronously), at most `ms`. Generous: in a full
+ * run other suites' workers share the queue, refreshes run one at a time, and a job a closing worker
+ * held is only picked up again after BullMQ's stalled-job check (30 s).
+ */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 75_000): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const value = await read();
@@ -45,7 +49,7 @@ describe('matching', () => {
       registerAndLogin(t, 'institute'),
       registerAndLogin(t, 'enterprise'),
     ]);
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await worker?.close();
     await t?.close();
@@ -94,7 +98,7 @@ describe('matching', () => {
       (items) => items.some((m) => m.need?.id === wanted.id),
     );
     expect(reverse.some((m) => m.need?.id === wanted.id)).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it('finds a listing through the terms it shares, however many words of the need no listing uses', async () => {
     const shared = await listing({ title: `氮化镓开关器件${RUN}`, field: 'ic', summary: '氮化镓功率开关器件。' });
@@ -106,7 +110,7 @@ describe('matching', () => {
       (items) => items.some((m) => m.listing?.id === shared.id),
     );
     expect(matches.some((m) => m.listing?.id === shared.id)).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it('drops a withdrawn listing from the matches', async () => {
     const gone = await listing({ title: `氮化镓功放管${RUN}`, field: 'ic', summary: '氮化镓射频功放管。' });
@@ -117,7 +121,7 @@ describe('matching', () => {
     );
     await expectOk(catalog(t, 'listing').act(institute, gone.id, 'withdraw'));
     expect((await needMatches(enterprise, wanted.id)).some((m) => m.listing?.id === gone.id)).toBe(false);
-  }, 60_000);
+  }, 120_000);
 
   it('hides a dismissed listing for that need, and counts the dismissal for admins', async () => {
     const shown = await listing({ title: `氮化镓外延片${RUN}`, field: 'ic', summary: '氮化镓外延片与射频功放。' });
@@ -137,7 +141,7 @@ describe('matching', () => {
     const after = (await expectOk(t.http().get('/api/v1/matching/feedback').set(bearer(admin)))).body;
     expect(after.byReason.already_known).toBe(before.byReason.already_known + 1);
     expect(after.total).toBe(before.total + 1);
-  }, 60_000);
+  }, 120_000);
 
   it('keeps the pair when a listing and a need that suit each other are refreshed at the same time', async () => {
     const matching = worker.get(MatchingService);
@@ -151,7 +155,7 @@ describe('matching', () => {
       );
       expect({ trial, sides: pairs.map((p) => p.kind).sort() }).toEqual({ trial, sides: ['listing', 'need'] });
     }
-  }, 60_000);
+  }, 120_000);
 
   it('shows matches to the owner, operators and admins only: anyone else gets 404', async () => {
     const wanted = await need({ title: `氮化镓可见性${RUN}` });
