@@ -88,7 +88,7 @@ export class Random {
 // ---------------------------------------------------------------- vocabulary
 
 /** Domain terms per field code, with the Latin acronyms and mixed terms such listings carry. */
-const FIELD_TERMS: Readonly<Record<string, readonly string[]>> = {
+export const FIELD_TERMS: Readonly<Record<string, readonly string[]>> = {
   ic: [
     '集成电路',
     '芯片',
@@ -262,7 +262,7 @@ const FIELD_TERMS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** How often each field occurs (materials, AI, biomedicine and energy are the largest here). */
-const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
+export const FIELD_WEIGHTS: Readonly<Record<string, number>> = {
   ic: 8,
   electronics: 8,
   ai: 9,
@@ -300,7 +300,7 @@ const TITLE_SUFFIXES = [
   '控制方法',
   '成套技术',
 ];
-const ADJECTIVES = [
+export const ADJECTIVES = [
   '高效',
   '低成本',
   '高精度',
@@ -316,8 +316,8 @@ const ADJECTIVES = [
   '新型',
   '高性能',
 ];
-const NOUNS = ['及其制备方法', '装置', '系统', '模块', '检测方法', '控制系统', '组件', '工艺', '测试平台'];
-const APPLICATIONS = [
+export const NOUNS = ['及其制备方法', '装置', '系统', '模块', '检测方法', '控制系统', '组件', '工艺', '测试平台'];
+export const APPLICATIONS = [
   '新能源汽车',
   '智能电网',
   '轨道交通',
@@ -333,7 +333,7 @@ const APPLICATIONS = [
   '冶金',
   '建筑工程',
 ];
-const PROBLEMS = [
+export const PROBLEMS = [
   '成本高',
   '可靠性不足',
   '效率偏低',
@@ -347,8 +347,8 @@ const PROBLEMS = [
   '检测周期长',
 ];
 const METHODS = ['采用', '提出', '研发了', '构建了', '建立了', '突破了', '开发了', '优化了'];
-const METRICS = ['效率', '良率', '精度', '寿命', '能量密度', '检测速度', '综合性能', '稳定性', '产能'];
-const REGIONS = [
+export const METRICS = ['效率', '良率', '精度', '寿命', '能量密度', '检测速度', '综合性能', '稳定性', '产能'];
+export const REGIONS = [
   '重庆市渝北区',
   '重庆市沙坪坝区',
   '重庆市九龙坡区',
@@ -375,7 +375,7 @@ const REGIONS = [
   '云南省昆明市',
 ];
 /** Administrative division code (行政区划代码) of each region, for the credit codes. */
-const DIVISIONS: Readonly<Record<string, string>> = {
+export const DIVISIONS: Readonly<Record<string, string>> = {
   重庆市渝北区: '500112',
   重庆市沙坪坝区: '500106',
   重庆市九龙坡区: '500107',
@@ -442,7 +442,7 @@ const ORG_DISCIPLINES = [
   '轨道交通',
 ];
 const ORG_KINDS = ['研究院', '研究所', '工程技术研究中心', '技术创新中心', '产业技术研究院', '重点实验室', '科技大学', '理工学院'];
-const CONTACT_SURNAMES = [
+export const CONTACT_SURNAMES = [
   '王',
   '李',
   '张',
@@ -471,7 +471,7 @@ const LATIN_END = /[A-Za-z0-9]$/;
 const LATIN_START = /^[A-Za-z0-9]/;
 
 /** Concatenates parts as Chinese text does, with a space only between two Latin/digit runs (Micro LED OLED). */
-function concat(...parts: string[]): string {
+export function concat(...parts: string[]): string {
   let out = '';
   for (const part of parts) out += LATIN_END.test(out) && LATIN_START.test(part) ? ` ${part}` : part;
   return out;

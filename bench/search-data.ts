@@ -130,7 +130,7 @@ async function staleReason(options: CorpusOptions, today: string, seedText: stri
   }
 }
 
-async function dropDatabase(databaseUrl: string): Promise<void> {
+export async function dropDatabase(databaseUrl: string): Promise<void> {
   const name = databaseName(databaseUrl);
   if (!name.startsWith('yizhi_bench')) throw new Error(`refusing to drop "${name}": not a benchmark database`);
   const client = new pg.Client({ connectionString: maintenanceUrl(databaseUrl) });
@@ -167,9 +167,9 @@ const ROW_TEMPLATE = [
   '$::boolean',
   '$::date',
 ];
-const PARAMS_PER_ROW = ROW_TEMPLATE.filter((cell) => cell.startsWith('$')).length;
+export const PARAMS_PER_ROW = ROW_TEMPLATE.filter((cell) => cell.startsWith('$')).length;
 
-function insertStatement(rowCount: number): string {
+export function insertStatement(rowCount: number): string {
   const rows: string[] = [];
   let n = 0;
   for (let row = 0; row < rowCount; row++)
@@ -190,7 +190,7 @@ export function searchVectorOf(row: Pick<ListingRow, 'title' | 'keywords' | 'sum
   ]);
 }
 
-function rowParams(row: ListingRow, out: unknown[]): void {
+export function rowParams(row: ListingRow, out: unknown[]): void {
   out.push(
     row.id,
     row.ownerOrganizationId,

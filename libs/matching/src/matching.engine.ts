@@ -47,13 +47,16 @@ export class MatchingEngine {
     const weights = terms.map((t, i) => idfs[i] * queryWeight(vector.get(t)!) * (k1 + 1));
     const ideal = weights.reduce((sum, w) => sum + w, 0);
     // The rarest terms that listings do use find the candidates (a term no listing has would find
-    // nothing); common ones (检测, 材料) only add to the score.
-    const retrieval = terms
-      .map((t, i) => [t, idfs[i]] as const)
-      .filter(([t]) => (frequencies.get(t) ?? 0) > 0)
-      .sort((x, y) => y[1] - x[1])
-      .slice(0, MATCH_TEXT.retrievalTerms)
-      .map(([t]) => t);
+    // nothing), within a budget of listings reached; common ones (检测, 材料) only add to the score.
+    const retrieval: string[] = [];
+    let reached = 0;
+    for (const [term] of terms.map((t, i) => [t, idfs[i]] as const).sort((x, y) => y[1] - x[1])) {
+      const df = frequencies.get(term) ?? 0;
+      if (df === 0) continue;
+      if (retrieval.length === MATCH_TEXT.retrievalTerms || (retrieval.length > 0 && reached + df > MATCH_TEXT.retrievalBudget)) break;
+      retrieval.push(term);
+      reached += df;
+    }
     const candidates = await this.repository.listingCandidates({
       terms,
       weights,

@@ -132,13 +132,13 @@ export class MatchingRepository {
            JOIN unnest($1::text[], $2::float8[]) AS q(term, w) ON q.term = t.term
           WHERE p.kind = 'listing' AND p.terms && $3::text[]
           GROUP BY p.item_id
-          ORDER BY bm25 DESC
+          ORDER BY bm25 DESC, p.item_id
           LIMIT $7::int)
        SELECT l.id, l.field, l.maturity, l.asking_price, l.region, l.published_at, s.bm25, s.terms
          FROM scored s JOIN listing l ON l.id = s.item_id
         WHERE l.status = 'published' AND l.valid_until >= $8::date
           AND NOT EXISTS (SELECT 1 FROM match_dismissal d WHERE d.need_id = $9::uuid AND d.listing_id = l.id)
-        ORDER BY s.bm25 DESC`,
+        ORDER BY s.bm25 DESC, l.id`,
       [query.terms, query.weights, query.retrieval, k1, b, query.stats.averageLength, query.limit, query.today, query.needId],
     )) as {
       id: string;
@@ -187,13 +187,13 @@ export class MatchingRepository {
           CROSS JOIN LATERAL (SELECT ln(1 + ($3::float8 - coalesce(d.df, 0) + 0.5) / (coalesce(d.df, 0) + 0.5)) * 2 * t.tf / (t.tf + 1) AS w) x
           WHERE p.kind = 'need' AND p.terms && $1::text[]
           GROUP BY p.item_id
-          ORDER BY sum(x.w * coalesce(l.sat, 0)) / nullif(sum(x.w * ($4::float8 + 1)), 0) DESC NULLS LAST
+          ORDER BY sum(x.w * coalesce(l.sat, 0)) / nullif(sum(x.w * ($4::float8 + 1)), 0) DESC NULLS LAST, p.item_id
           LIMIT $5::int)
        SELECT n.id, n.field, n.maturity_min, n.budget_min, n.budget_max, n.region, n.published_at, s.bm25, s.ideal, s.terms
          FROM scored s JOIN need n ON n.id = s.item_id
         WHERE n.status = 'published'
           AND NOT EXISTS (SELECT 1 FROM match_dismissal d WHERE d.need_id = n.id AND d.listing_id = $6::uuid)
-        ORDER BY s.bm25 / nullif(s.ideal, 0) DESC NULLS LAST`,
+        ORDER BY s.bm25 / nullif(s.ideal, 0) DESC NULLS LAST, n.id`,
       [listing.terms, listing.saturation, listing.documents, k1, listing.limit, listing.listingId],
     )) as {
       id: string;
