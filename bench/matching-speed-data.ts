@@ -145,8 +145,8 @@ function profileRow(vector: TermVector): { terms: string[]; tfs: number[]; lengt
 }
 
 const PROFILE_INSERT = `INSERT INTO match_profile (kind, item_id, terms, tfs, length)
-  SELECT $1, u.id, u.terms::text[], u.tfs::real[], u.length
-    FROM unnest($2::uuid[], $3::text[], $4::text[], $5::real[]) AS u(id, terms, tfs, length)`;
+  SELECT $1, u.id, u.terms::text[], u.tfs::integer[], u.length
+    FROM unnest($2::uuid[], $3::text[], $4::text[], $5::integer[]) AS u(id, terms, tfs, length)`;
 
 /** Array literals for the text[] parameters of PROFILE_INSERT (one literal per row). */
 const arrayLiteral = (values: readonly (string | number)[]) =>

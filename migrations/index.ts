@@ -7,6 +7,7 @@ import { Outbox1795900000000 } from './1795900000000-Outbox.js';
 import { Leads1795910000000 } from './1795910000000-Leads.js';
 import { Matching1795920000000 } from './1795920000000-Matching.js';
 import { SearchWalkIndex1795930000000 } from './1795930000000-SearchWalkIndex.js';
+import { MatchProfileCounts1795940000000 } from './1795940000000-MatchProfileCounts.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Leads1795910000000,
   Matching1795920000000,
   SearchWalkIndex1795930000000,
+  MatchProfileCounts1795940000000,
 ];

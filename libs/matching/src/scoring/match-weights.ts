@@ -24,7 +24,7 @@ export const MATCH_WEIGHTS = {
 export const MATCH_TEXT = {
   k1: 1.2,
   b: 0.75,
-  /** A title or keyword occurrence counts as this many body occurrences, in documents and queries. */
+  /** A title or keyword occurrence counts as this many body occurrences, in documents and queries (an integer: profiles store counts). */
   headlineWeight: 3,
   /** The text component is BM25 ÷ (this share of the query's ideal score), capped at 1. */
   idealShare: 0.5,

@@ -19,10 +19,12 @@ export class MatchProfile {
   @Column({ type: 'text', array: true })
   terms: string[];
 
-  @Column({ type: 'real', array: true })
+  /** Weighted counts: a title or keyword occurrence counts MATCH_TEXT.headlineWeight, a body one 1. */
+  @Column({ type: 'integer', array: true })
   tfs: number[];
 
-  @Column({ type: 'real' })
+  /** The sum of tfs. */
+  @Column({ type: 'integer' })
   length: number;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })

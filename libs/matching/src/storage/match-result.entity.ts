@@ -15,6 +15,7 @@ export class MatchResult {
   @PrimaryColumn({ name: 'other_id', type: 'uuid' })
   otherId: string;
 
+  /** A unitless relevance in [0, 1], rounded to four decimals (no amount of money is ever stored as a float). */
   @Column({ type: 'real' })
   score: number;
 
