@@ -102,7 +102,7 @@ describe('catalog access', () => {
       expect(await rowsTitled(kind, body.title as string)).toBe(0);
     });
 
-    const actions = kind === 'listing' ? ['submit', 'withdraw', 'renew', 'review'] : ['submit', 'close', 'review'];
+    const actions = kind === 'listing' ? ['submit', 'withdraw', 'transfer', 'renew', 'review'] : ['submit', 'close', 'review'];
     it.each(['PATCH', ...actions])('%s is refused with 401, changing nothing', async (action) => {
       const id = await itemIn(kind, action === 'submit' ? 'draft' : action === 'review' ? 'pending_review' : 'published');
       const res = await unchanged(kind, id, () =>
@@ -173,10 +173,19 @@ describe('catalog access', () => {
       }
       const stranger = strangerOf(kind);
       expectErrorBody(await unchanged(kind, id, () => api().patch(stranger, id, { title: `他人修改${tag()}` })), 403, 'FORBIDDEN');
-      for (const action of kind === 'listing' ? ['withdraw', 'renew'] : ['close']) {
+      for (const action of kind === 'listing' ? ['withdraw', 'transfer', 'renew'] : ['close']) {
         expectErrorBody(await unchanged(kind, id, () => api().act(stranger, id, action, {})), 403, 'FORBIDDEN');
       }
     });
+
+    if (kind === 'listing') {
+      it.each<Role>(['enterprise', 'operator', 'admin'])('as %s, ending a published one (withdraw, transfer) is refused with 403', async (role) => {
+        const id = await itemIn(kind, 'published');
+        for (const action of ['withdraw', 'transfer']) {
+          expectErrorBody(await unchanged(kind, id, () => api().act(as(role), id, action)), 403, 'FORBIDDEN');
+        }
+      });
+    }
 
     it('an id that does not exist is 404, and a malformed one 400 naming id', async () => {
       expectErrorBody(await api().get(sessions.admin, randomUUID()), 404, 'NOT_FOUND');

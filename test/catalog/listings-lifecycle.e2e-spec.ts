@@ -202,6 +202,41 @@ describe('listing lifecycle', () => {
     });
   });
 
+  describe('transfer', () => {
+    it('marks a published listing transferred; it leaves search and public view, and nothing more can happen to it', async () => {
+      const published = await publish(t, 'listing', owner, admin);
+      const transferred = (await expectOk(listings.act(owner, published.id, 'transfer'))).body;
+      expect(transferred.status).toBe('transferred');
+      expectErrorBody(await listings.get(undefined, published.id), 404, 'NOT_FOUND');
+      expect((await expectOk(listings.get(owner, published.id))).body.status).toBe('transferred');
+      const found = (await expectOk(listings.search(undefined, { q: published.title as string }))).body;
+      expect(found.items.map((i: { id: string }) => i.id)).not.toContain(published.id);
+
+      const [row, events] = [await storedRow('listing', published.id), await auditCount(published.id)];
+      expectIllegal(await listings.patch(owner, published.id, { title: `已转化的成果${tag()}` }), 'transferred');
+      expectIllegal(await listings.act(owner, published.id, 'renew', {}), 'transferred');
+      expectIllegal(await listings.act(owner, published.id, 'submit'), 'transferred');
+      expectIllegal(await listings.act(owner, published.id, 'withdraw'), 'transferred');
+      expectIllegal(await listings.act(owner, published.id, 'transfer'), 'transferred');
+      expectIllegal(await listings.review(admin, published.id, { decision: 'approve' }), 'transferred');
+      expect(await storedRow('listing', published.id)).toBe(row);
+      expect(await auditCount(published.id)).toBe(events);
+
+      expect(transitions(await auditTrail(t, admin, 'listing', published.id)).at(-1)).toEqual([
+        'listing.transfer',
+        'published',
+        'transferred',
+      ]);
+    });
+
+    it('refuses to transfer a withdrawn listing (422 naming withdrawn)', async () => {
+      const published = await publish(t, 'listing', owner, admin);
+      await expectOk(listings.act(owner, published.id, 'withdraw'));
+      expectIllegal(await listings.act(owner, published.id, 'transfer'), 'withdrawn');
+      expect(await statusOf(published.id)).toBe('withdrawn');
+    });
+  });
+
   describe('renew', () => {
     it('extends by a year past the current validUntil when that is later than today', async () => {
       const published = await publish(t, 'listing', owner, admin);
@@ -242,6 +277,7 @@ describe('listing lifecycle', () => {
     type Step = (id: string) => PromiseLike<Response>;
     const submit: Step = (id) => listings.act(owner, id, 'submit');
     const withdraw: Step = (id) => listings.act(owner, id, 'withdraw');
+    const transfer: Step = (id) => listings.act(owner, id, 'transfer');
     const renew: Step = (id) => listings.act(owner, id, 'renew', {});
     const approve: Step = (id) => listings.review(admin, id, { decision: 'approve' });
     const reject: Step = (id) => listings.review(admin, id, { decision: 'reject', reason: '材料不全' });
@@ -272,6 +308,9 @@ describe('listing lifecycle', () => {
       ['withdraw', 'draft', () => withdraw],
       ['withdraw', 'pending_review', () => withdraw],
       ['withdraw', 'rejected', () => withdraw],
+      ['transfer', 'draft', () => transfer],
+      ['transfer', 'pending_review', () => transfer],
+      ['transfer', 'rejected', () => transfer],
       ['renew', 'draft', () => renew],
       ['renew', 'pending_review', () => renew],
       ['edit', 'pending_review', () => edit],

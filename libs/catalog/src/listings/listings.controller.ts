@@ -68,6 +68,16 @@ export class ListingsController {
   }
 
   @Roles(Role.Institute)
+  @Post(':id/transfer')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark a published listing as transferred (成果已转化): it leaves search and matching for good' })
+  @ApiOkResponse({ type: ListingView })
+  @ApiUnprocessableEntityResponse({ description: ILLEGAL })
+  async transfer(@Param('id', UuidPipe) id: string, @CurrentUser() caller: Principal): Promise<ListingView> {
+    return view(await this.listings.transfer(caller, id));
+  }
+
+  @Roles(Role.Institute)
   @Post(':id/renew')
   @HttpCode(200)
   @ApiOperation({ summary: 'Extend validUntil of a published listing (an expired one returns to search)' })

@@ -68,6 +68,11 @@ export class ListingsService {
     return this.workflow.act(caller, id, CatalogAction.Withdraw);
   }
 
+  /** The owner reports the result transferred; like a withdrawal it is final, but it says why the listing left the market. */
+  transfer(caller: Principal, id: string): Promise<Listing> {
+    return this.workflow.act(caller, id, CatalogAction.Transfer);
+  }
+
   /** Extends validUntil (by default one year past today or past the current date, whichever is later); an expired listing returns to search. */
   renew(caller: Principal, id: string, dto: RenewListingDto): Promise<Listing> {
     assertNotPast('validUntil', dto.validUntil, { todayAllowed: false });
