@@ -179,12 +179,15 @@ describe('catalog access', () => {
     });
 
     if (kind === 'listing') {
-      it.each<Role>(['enterprise', 'operator', 'admin'])('as %s, ending a published one (withdraw, transfer) is refused with 403', async (role) => {
-        const id = await itemIn(kind, 'published');
-        for (const action of ['withdraw', 'transfer']) {
-          expectErrorBody(await unchanged(kind, id, () => api().act(as(role), id, action)), 403, 'FORBIDDEN');
-        }
-      });
+      it.each<Role>(['enterprise', 'operator', 'admin'])(
+        'as %s, ending a published one (withdraw, transfer) is refused with 403',
+        async (role) => {
+          const id = await itemIn(kind, 'published');
+          for (const action of ['withdraw', 'transfer']) {
+            expectErrorBody(await unchanged(kind, id, () => api().act(as(role), id, action)), 403, 'FORBIDDEN');
+          }
+        },
+      );
     }
 
     it('an id that does not exist is 404, and a malformed one 400 naming id', async () => {
