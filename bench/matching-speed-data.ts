@@ -289,10 +289,15 @@ async function generate(
     );
     lap('needs and their profiles');
 
-    // BM25's document frequencies: in how many profiles of a kind each term appears (saveProfile keeps them so).
+    // BM25's document frequencies (in how many profiles of a kind each term appears) and corpus size, as saveProfile keeps them.
     await client.query(
       `INSERT INTO match_term_df (kind, term, df)
        SELECT p.kind, t.term, count(*) FROM match_profile p CROSS JOIN LATERAL unnest(p.terms) AS t(term) GROUP BY p.kind, t.term`,
+    );
+    await client.query(
+      `INSERT INTO match_corpus AS c (kind, documents, total_length)
+       SELECT kind, count(*), sum(length) FROM match_profile GROUP BY kind
+       ON CONFLICT (kind) DO UPDATE SET documents = EXCLUDED.documents, total_length = EXCLUDED.total_length`,
     );
     lap('document frequencies');
     for (const index of indexes) {

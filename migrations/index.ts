@@ -8,6 +8,7 @@ import { Leads1795910000000 } from './1795910000000-Leads.js';
 import { Matching1795920000000 } from './1795920000000-Matching.js';
 import { SearchWalkIndex1795930000000 } from './1795930000000-SearchWalkIndex.js';
 import { MatchProfileCounts1795940000000 } from './1795940000000-MatchProfileCounts.js';
+import { MatchCorpus1795950000000 } from './1795950000000-MatchCorpus.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Matching1795920000000,
   SearchWalkIndex1795930000000,
   MatchProfileCounts1795940000000,
+  MatchCorpus1795950000000,
 ];

@@ -157,6 +157,34 @@ describe('matching', () => {
     }
   }, 120_000);
 
+  it("keeps BM25's corpus figures and document frequencies equal to a recount through publication, edit and withdrawal", async () => {
+    const matching = worker.get(MatchingService);
+    const item = await listing({ title: `氮化镓计数${RUN}`, field: 'ic', summary: '氮化镓射频功放计数测试。' });
+    await matching.refresh('listing', item.id);
+    await expectOk(
+      catalog(t, 'listing').patch(institute, item.id, { summary: '氮化镓射频功放计数测试，增加了碳化硅衬底与封装散热的说明。' }),
+    );
+    await expectOk(catalog(t, 'listing').review(admin, item.id, { decision: 'approve' }));
+    await matching.refresh('listing', item.id);
+    await expectOk(catalog(t, 'listing').act(institute, item.id, 'withdraw'));
+    await matching.refresh('listing', item.id);
+    // One statement, one snapshot: other suites' refreshes commit whole, before or after it.
+    const [recount] = await sql<{ corpus: number; df: number }>(
+      `SELECT (SELECT count(*)::int FROM (
+                 SELECT kind, documents, total_length FROM match_corpus
+                 EXCEPT SELECT k.kind, count(p.item_id)::int, coalesce(sum(p.length), 0)
+                          FROM (VALUES ('listing'), ('need')) AS k(kind) LEFT JOIN match_profile p ON p.kind = k.kind GROUP BY k.kind) c) AS corpus,
+              (SELECT count(*)::int FROM (
+                 (SELECT kind, term, df FROM match_term_df WHERE df <> 0
+                  EXCEPT SELECT p.kind, x.term, count(*)::int FROM match_profile p CROSS JOIN LATERAL unnest(p.terms) AS x(term) GROUP BY 1, 2)
+                 UNION ALL
+                 (SELECT p.kind, x.term, count(*)::int FROM match_profile p CROSS JOIN LATERAL unnest(p.terms) AS x(term) GROUP BY 1, 2
+                  EXCEPT SELECT kind, term, df FROM match_term_df)) d) AS df`,
+    );
+    expect(recount).toEqual({ corpus: 0, df: 0 });
+    expect(await sql('SELECT 1 FROM match_profile WHERE item_id = $1', [item.id])).toEqual([]);
+  }, 120_000);
+
   it('shows matches to the owner, operators and admins only: anyone else gets 404', async () => {
     const wanted = await need({ title: `氮化镓可见性${RUN}` });
     const stranger = await registerAndLogin(t, 'enterprise');

@@ -5,7 +5,7 @@ import { OutboxMessage } from '#yizhi/core';
 import { Field } from '#yizhi/fields';
 import { Organization, RefreshToken, User } from '#yizhi/identity';
 import { Lead, LeadNote } from '#yizhi/leads';
-import { MatchDismissal, MatchProfile, MatchResult, MatchState, MatchTermDf } from '#yizhi/matching';
+import { MatchCorpus, MatchDismissal, MatchProfile, MatchResult, MatchState, MatchTermDf } from '#yizhi/matching';
 import { Program } from '#yizhi/programs';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
@@ -26,6 +26,7 @@ export const ENTITIES = [
   LeadNote,
   MatchProfile,
   MatchTermDf,
+  MatchCorpus,
   MatchResult,
   MatchState,
   MatchDismissal,

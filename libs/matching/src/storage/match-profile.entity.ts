@@ -43,3 +43,21 @@ export class MatchTermDf {
   @Column({ type: 'integer' })
   df: number;
 }
+
+/**
+ * BM25's corpus figures per kind, kept with the profiles in the same transaction, so that a
+ * ranking reads one row instead of counting and averaging every profile.
+ */
+@Entity('match_corpus')
+export class MatchCorpus {
+  @PrimaryColumn({ type: 'text' })
+  kind: MatchKind;
+
+  /** How many profiles of this kind exist. */
+  @Column({ type: 'integer' })
+  documents: number;
+
+  /** The sum of their lengths. */
+  @Column({ name: 'total_length', type: 'bigint' })
+  totalLength: string;
+}

@@ -61,21 +61,24 @@ export class MatchingRepository {
   }
 
   /**
-   * Replaces an item's profile (null removes it) and moves the document frequencies with it, in
-   * one statement sorted by term so that concurrent jobs lock the same rows in the same order.
+   * Replaces an item's profile (null removes it) and moves the corpus figures and the document
+   * frequencies with it, the latter in one statement sorted by term so that concurrent jobs lock
+   * the same rows in the same order.
    */
   async saveProfile(manager: EntityManager, kind: MatchKind, itemId: string, vector: TermVector | null): Promise<void> {
-    const [old] = (await manager.query('SELECT terms FROM match_profile WHERE kind = $1 AND item_id = $2 FOR UPDATE', [kind, itemId])) as {
-      terms: string[];
-    }[];
+    const [old] = (await manager.query('SELECT terms, length FROM match_profile WHERE kind = $1 AND item_id = $2 FOR UPDATE', [
+      kind,
+      itemId,
+    ])) as { terms: string[]; length: number }[];
     const before = new Set(old?.terms ?? []);
     const after = new Set(vector?.keys() ?? []);
     const changes = new Map<string, number>();
     for (const term of before) if (!after.has(term)) changes.set(term, -1);
     for (const term of after) if (!before.has(term)) changes.set(term, 1);
-    if (vector && vector.size) {
+    const kept = vector !== null && vector.size > 0;
+    const length = kept ? [...vector.values()].reduce((sum, tf) => sum + tf, 0) : 0;
+    if (kept) {
       const terms = [...vector.keys()];
-      const length = [...vector.values()].reduce((sum, tf) => sum + tf, 0);
       await manager.query(
         `INSERT INTO match_profile (kind, item_id, terms, tfs, length) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (kind, item_id) DO UPDATE SET terms = EXCLUDED.terms, tfs = EXCLUDED.tfs, length = EXCLUDED.length, updated_at = now()`,
@@ -83,6 +86,14 @@ export class MatchingRepository {
       );
     } else if (old) {
       await manager.query('DELETE FROM match_profile WHERE kind = $1 AND item_id = $2', [kind, itemId]);
+    }
+    const documents = (kept ? 1 : 0) - (old ? 1 : 0);
+    if (documents !== 0 || length !== (old?.length ?? 0)) {
+      await manager.query('UPDATE match_corpus SET documents = documents + $2, total_length = total_length + $3 WHERE kind = $1', [
+        kind,
+        documents,
+        length - (old?.length ?? 0),
+      ]);
     }
     if (!changes.size) return;
     const terms = [...changes.keys()].sort();
@@ -96,7 +107,7 @@ export class MatchingRepository {
 
   async corpusStats(kind: MatchKind): Promise<CorpusStats> {
     const [row] = (await this.run(
-      'SELECT count(*)::int AS documents, coalesce(avg(length), 1)::float8 AS length FROM match_profile WHERE kind = $1',
+      'SELECT documents, CASE WHEN documents > 0 THEN total_length::float8 / documents ELSE 1 END AS length FROM match_corpus WHERE kind = $1',
       [kind],
     )) as { documents: number; length: number }[];
     return { documents: row.documents, averageLength: row.length };
