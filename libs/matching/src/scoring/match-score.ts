@@ -125,8 +125,11 @@ export function scoreMatch(need: NeedFacts, listing: ListingFacts, text: TextFac
     if (days <= freshDays) reasons.push({ code: 'RECENT', label: `${Math.floor(days)}天内发布` });
   }
 
+  // The context (field, maturity, price, region, freshness) scales the text relevance instead of
+  // adding to it: a listing that fits the need's field and budget but shares none of its technology
+  // must not outrank one that does.
   const w = MATCH_WEIGHTS;
-  const score =
-    w.text * textScore + w.field * field + w.maturity * maturity + w.price * price + w.region * region + w.freshness * freshness;
+  const context = w.field * field + w.maturity * maturity + w.price * price + w.region * region + w.freshness * freshness;
+  const score = textScore * (w.text + context);
   return { score: Math.round(Math.min(1, Math.max(0, score)) * 10_000) / 10_000, reasons };
 }

@@ -2,8 +2,9 @@
  * Every weight and constant of the matching score, in one place. docs/matching.md explains each
  * and how they were chosen (on test/fixtures/matching-eval.json, `npm run bench:matching`).
  *
- * score = Σ component × weight, each component in [0, 1] and the weights summing to 1, so the
- * score is in [0, 1] too.
+ * score = text × (weight.text + Σ other component × its weight), each component in [0, 1] and the
+ * weights summing to 1, so the score is in [0, 1] too: the context re-orders what the text found
+ * and cannot promote what it did not.
  */
 export const MATCH_WEIGHTS = {
   /** BM25 of the need's terms over the listing's, as a share of what a perfect text would score. */
