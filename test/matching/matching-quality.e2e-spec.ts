@@ -1,6 +1,6 @@
 /**
- * Matching quality on the evaluation set (test/fixtures/matching-eval.json): the 64 listings and
- * 40 needs published through the API, their matches computed by MatchingService.refresh (what the
+ * Matching quality on the evaluation set (test/fixtures/matching-eval.json): the 116 listings and
+ * 55 needs published through the API, their matches computed by MatchingService.refresh (what the
  * worker's job runs) and read back through GET /needs/:id/matches, then nDCG@10 and hit@3 against
  * floors and against the naive bigram BM25 of bench/matching-eval.ts (the same metrics and
  * baseline as `npm run bench:matching`).
@@ -26,9 +26,10 @@ import { bearer, loginAdmin, registerAndLogin, type Session } from '../support/f
 
 /**
  * The nDCG@10 the engine measured when this floor was set, minus 0.03, rounded down to two
- * decimals: 0.9771 here and in `npm run bench:matching` (28 Nov 2026). Raise it with the engine.
+ * decimals: 0.9444 in `npm run bench:matching` on the set of 116 listings and 55 needs (28 Nov 2026).
+ * Raise it with the engine.
  */
-const NDCG_FLOOR = 0.94;
+const NDCG_FLOOR = 0.91;
 
 const set = loadEvalSet(join(process.cwd(), 'test', 'fixtures', 'matching-eval.json'));
 
