@@ -10,6 +10,7 @@ export * from './errors/all-exceptions.filter.js';
 export * from './validation/validation.pipe.js';
 export * from './validation/undeclared-query.interceptor.js';
 export * from './validation/uuid-param.pipe.js';
+export * from './validation/dto-transforms.js';
 export * from './money/money.js';
 export * from './money/money.transformer.js';
 export * from './money/is-money.decorator.js';

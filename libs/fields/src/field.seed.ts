@@ -18,3 +18,9 @@ export const FIELD_SEEDS: readonly { code: string; name: string }[] = [
   { code: 'robotics', name: '工业机器人' },
   { code: 'other', name: '其他' },
 ];
+
+/** Every field code, for validators (`@IsIn(FIELD_CODES)`). */
+export const FIELD_CODES: readonly string[] = FIELD_SEEDS.map((f) => f.code);
+
+/** The message of a refused field code, the same on every route. */
+export const FIELD_CODE_MESSAGE = 'field must be a code of the field taxonomy (GET /fields)';

@@ -14,14 +14,9 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageQueryDto } from '#yizhi/core';
-import { FIELD_SEEDS } from '#yizhi/fields';
+import { PageQueryDto, queryBoolean, trim, trimEach } from '#yizhi/core';
+import { FIELD_CODE_MESSAGE, FIELD_CODES } from '#yizhi/fields';
 import { ContactDto } from './contact.js';
-
-export const FIELD_CODES = FIELD_SEEDS.map((f) => f.code);
-export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const trimEach = ({ value }: { value: unknown }) =>
-  Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim() : v)) : value;
 
 /** Fields a listing and a need share, as clients send them. */
 export class CatalogItemInput {
@@ -33,7 +28,7 @@ export class CatalogItemInput {
   title: string;
 
   @ApiProperty({ enum: FIELD_CODES, description: 'A code of GET /fields' })
-  @IsIn(FIELD_CODES, { message: 'field must be a code of the field taxonomy (GET /fields)' })
+  @IsIn(FIELD_CODES, { message: FIELD_CODE_MESSAGE })
   field: string;
 
   @ApiPropertyOptional({ type: [String], example: ['碳化硅', '功率器件'], maxItems: 20 })
@@ -78,8 +73,6 @@ export class ReviewDto {
   reason?: string;
 }
 
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
 /** The query of GET /listings and GET /needs that both share. */
 export class CatalogSearchQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Chinese full-text query, 1 character and up (MEMS传感器, 5G, 碳化硅)', maxLength: 100 })
@@ -91,7 +84,7 @@ export class CatalogSearchQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ enum: FIELD_CODES })
   @IsOptional()
-  @IsIn(FIELD_CODES, { message: 'field must be a code of the field taxonomy (GET /fields)' })
+  @IsIn(FIELD_CODES, { message: FIELD_CODE_MESSAGE })
   field?: string;
 
   @ApiPropertyOptional({ example: '重庆', description: 'Items whose region contains this text' })
@@ -108,7 +101,7 @@ export class CatalogSearchQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ type: Boolean, description: "Your organisation's items in every state (signed in)" })
   @IsOptional()
-  @Transform(toBoolean)
+  @Transform(queryBoolean)
   @IsBoolean()
   mine?: boolean;
 }

@@ -1,13 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { PageQueryDto } from '#yizhi/core';
+import { PageQueryDto, queryBoolean, trim, unlessAbsent } from '#yizhi/core';
 import { LeadStatus } from '../lead-status.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-/** Optional, but not nullable: unlike @IsOptional(), a null is validated (and refused) rather than skipped. */
-const unlessAbsent = ValidateIf((_: unknown, value: unknown) => value !== undefined);
 
 export const LEAD_MESSAGE_MAX = 2000;
 export const LEAD_NOTE_MAX = 2000;
@@ -88,7 +83,7 @@ export class LeadListQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ type: Boolean, description: 'true: only open leads idle for 3 working days; false: only the others' })
   @IsOptional()
-  @Transform(toBoolean)
+  @Transform(queryBoolean)
   @IsBoolean()
   overdue?: boolean;
 }

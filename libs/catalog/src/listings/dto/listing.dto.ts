@@ -17,9 +17,9 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { IsMoney, Money } from '#yizhi/core';
+import { IsMoney, Money, trim } from '#yizhi/core';
 import { IsPatentNumber } from '../../patents/patent-number.js';
-import { CatalogItemInput, CatalogSearchQueryDto, ReviewDto, trim } from '../../shared/catalog-dto.js';
+import { CatalogItemInput, CatalogSearchQueryDto, ReviewDto } from '../../shared/catalog-dto.js';
 import { TransferMode } from '../listing.entity.js';
 
 export class CreateListingDto extends CatalogItemInput {

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDateString, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { IsMoney, Money } from '#yizhi/core';
-import { CatalogItemInput, CatalogSearchQueryDto, trim } from '../../shared/catalog-dto.js';
+import { IsMoney, Money, trim } from '#yizhi/core';
+import { CatalogItemInput, CatalogSearchQueryDto } from '../../shared/catalog-dto.js';
 
 export class CreateNeedDto extends CatalogItemInput {
   @ApiProperty({ example: '需要一种可在150℃下长期工作的碳化硅功率模块封装方案。', maxLength: 5000 })
