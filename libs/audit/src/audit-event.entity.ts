@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { JsonValue } from './canonical-json.js';
+import type { JsonValue } from '#yizhi/core';
 
 /**
  * One change of one resource, in an append-only chain: `hash` is SHA-256 over `prev_hash` (the

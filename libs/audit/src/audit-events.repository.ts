@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
-import { decodeCursor, toPage, ValidationFailedException, type Page } from '#yizhi/core';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, decodeCursor, type Page, toPage, ValidationFailedException } from '#yizhi/core';
 import { AuditEvent } from './audit-event.entity.js';
 import type { ChainHead } from './chain-verifier.js';
 

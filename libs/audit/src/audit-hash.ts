@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, type JsonValue } from './canonical-json.js';
+import { canonicalJson, type JsonValue } from '#yizhi/core';
 
 /** `prev_hash` of the first event: there is nothing before it. */
 export const GENESIS_HASH = '0'.repeat(64);

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Page, Principal } from '#yizhi/core';
+import { type Page, type Principal, toJsonValue } from '#yizhi/core';
 import { AuditEvent } from './audit-event.entity.js';
 import { isAuditEntityName, type AuditEntityName } from './audit-entity-name.js';
 import { AuditEventsRepository, type AuditEventFilter } from './audit-events.repository.js';
 import { AuditException } from './audit.exception.js';
 import { auditHash } from './audit-hash.js';
-import { toJsonValue } from './canonical-json.js';
 import { ChainVerifier, type ChainVerification } from './chain-verifier.js';
 
 /** What a change is, as its author knows it; the service adds seq, time and hashes. */

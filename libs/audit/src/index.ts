@@ -1,6 +1,5 @@
 /** The append-only, hash-chained audit trail that every state change writes to, in the transaction of the change. */
 export * from './audit-entity-name.js';
-export * from './canonical-json.js';
 export * from './audit-hash.js';
 export * from './chain-verifier.js';
 export * from './audit-event.entity.js';

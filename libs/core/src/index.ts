@@ -30,6 +30,7 @@ export * from './outbox/outbox-purge.handler.js';
 export * from './outbox/outbox.module.js';
 export * from './logging/logger.js';
 export * from './pagination/page.js';
+export * from './json/canonical-json.js';
 export * from './auth/role.js';
 export * from './auth/access.decorators.js';
 export * from './http/response-cache.js';

@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQueryDto, Role } from '#yizhi/core';
+import { type JsonValue, PageQueryDto, Role } from '#yizhi/core';
 import { AUDIT_ENTITY_NAMES, type AuditEntityName } from '../audit-entity-name.js';
 import type { AuditEvent } from '../audit-event.entity.js';
-import type { JsonValue } from '../canonical-json.js';
 import type { ChainVerification } from '../chain-verifier.js';
 
 const SNAPSHOT = { type: 'object', additionalProperties: true, nullable: true } as const;
