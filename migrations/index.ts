@@ -9,6 +9,7 @@ import { Matching1795920000000 } from './1795920000000-Matching.js';
 import { SearchWalkIndex1795930000000 } from './1795930000000-SearchWalkIndex.js';
 import { MatchProfileCounts1795940000000 } from './1795940000000-MatchProfileCounts.js';
 import { MatchCorpus1795950000000 } from './1795950000000-MatchCorpus.js';
+import { Deals1795960000000 } from './1795960000000-Deals.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SearchWalkIndex1795930000000,
   MatchProfileCounts1795940000000,
   MatchCorpus1795950000000,
+  Deals1795960000000,
 ];

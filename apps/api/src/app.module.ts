@@ -5,6 +5,7 @@ import { BasesModule } from '#yizhi/bases';
 import { CatalogModule } from '#yizhi/catalog';
 import { ConfigModule, RedisModule, ResponseCacheModule, type AppConfig } from '#yizhi/core';
 import { DatabaseModule } from '#yizhi/database';
+import { DealsModule } from '#yizhi/deals';
 import { FieldsModule } from '#yizhi/fields';
 import { AccessGuard, IdentityModule } from '#yizhi/identity';
 import { LeadsModule } from '#yizhi/leads';
@@ -29,6 +30,7 @@ export class AppModule {
         CatalogModule,
         LeadsModule,
         MatchingModule,
+        DealsModule,
         HealthModule,
         MetricsModule,
       ],

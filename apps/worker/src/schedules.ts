@@ -7,6 +7,7 @@ export const SCHEDULES: readonly { id: string; job: JobName; pattern: string }[]
   { id: 'expire-listings-daily', job: JobName.ExpireListings, pattern: '5 0 * * *' },
   // Hourly, so that each run deletes about an hour's worth of rows.
   { id: 'purge-dispatched-outbox-hourly', job: JobName.PurgeDispatchedOutbox, pattern: '43 * * * *' },
+  { id: 'purge-idempotency-keys-hourly', job: JobName.PurgeIdempotencyKeys, pattern: '29 * * * *' },
 ];
 
 export const SCHEDULE_TIME_ZONE = PLATFORM_TIME_ZONE;

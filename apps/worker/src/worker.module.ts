@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { ConfigModule, JobRegistry, OutboxJobsModule, QueueModule } from '#yizhi/core';
+import { ConfigModule, IdempotencyJobsModule, JobRegistry, OutboxJobsModule, QueueModule } from '#yizhi/core';
 import { DatabaseModule } from '#yizhi/database';
 import { CatalogJobsModule } from '#yizhi/catalog';
 import { IdentityJobsModule } from '#yizhi/identity';
@@ -19,6 +19,7 @@ import { SchedulerService } from './scheduler.service.js';
     MatchingJobsModule,
     // The outbox relay (started at bootstrap, stopped on shutdown) and the purge of dispatched rows.
     OutboxJobsModule,
+    IdempotencyJobsModule,
   ],
   providers: [JobRegistry, MaintenanceProcessor, MatchingProcessor, SchedulerService],
 })

@@ -1,7 +1,8 @@
 import { AuditChainHead, AuditEvent } from '#yizhi/audit';
 import { Base } from '#yizhi/bases';
 import { Listing, Need } from '#yizhi/catalog';
-import { OutboxMessage } from '#yizhi/core';
+import { IdempotencyKey, OutboxMessage } from '#yizhi/core';
+import { Deal, DealPayment } from '#yizhi/deals';
 import { Field } from '#yizhi/fields';
 import { Organization, RefreshToken, User } from '#yizhi/identity';
 import { Lead, LeadNote } from '#yizhi/leads';
@@ -22,6 +23,7 @@ export const ENTITIES = [
   Listing,
   Need,
   OutboxMessage,
+  IdempotencyKey,
   Lead,
   LeadNote,
   MatchProfile,
@@ -30,6 +32,8 @@ export const ENTITIES = [
   MatchResult,
   MatchState,
   MatchDismissal,
+  Deal,
+  DealPayment,
 ];
 
 export { MIGRATIONS };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { Role, type Principal } from '#yizhi/core';
-import { LeadRelation, leadRelation, leadScope } from './lead-access.js';
+import { callerScope, Role, type Principal } from '#yizhi/core';
+import { LeadRelation, leadRelation } from './lead-access.js';
 
 const lead = { baseId: 'base-a', enterpriseOrganizationId: 'org-enterprise', ownerOrganizationId: 'org-institute' };
 const principal = (role: Role, organizationId: string | null, baseId: string | null): Principal => ({
@@ -24,8 +24,11 @@ describe('leadRelation', () => {
   });
 
   it('lists what the relation allows', () => {
-    expect(leadScope(principal(Role.Admin, null, null))).toEqual({ kind: 'all' });
-    expect(leadScope(principal(Role.Operator, null, 'base-a'))).toEqual({ kind: 'base', baseId: 'base-a' });
-    expect(leadScope(principal(Role.Institute, 'org-institute', null))).toEqual({ kind: 'organization', organizationId: 'org-institute' });
+    expect(callerScope(principal(Role.Admin, null, null))).toEqual({ kind: 'all' });
+    expect(callerScope(principal(Role.Operator, null, 'base-a'))).toEqual({ kind: 'base', baseId: 'base-a' });
+    expect(callerScope(principal(Role.Institute, 'org-institute', null))).toEqual({
+      kind: 'organization',
+      organizationId: 'org-institute',
+    });
   });
 });

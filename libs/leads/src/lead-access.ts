@@ -24,13 +24,3 @@ export function leadRelation(
   }
   return LeadRelation.None;
 }
-
-/** Which leads a caller's list holds: the same rule as leadRelation, as a filter. */
-export type LeadScope =
-  { kind: 'all' } | { kind: 'base'; baseId: string } | { kind: 'organization'; organizationId: string } | { kind: 'none' };
-
-export function leadScope(caller: Principal): LeadScope {
-  if (caller.role === Role.Admin) return { kind: 'all' };
-  if (caller.role === Role.Operator) return caller.baseId ? { kind: 'base', baseId: caller.baseId } : { kind: 'none' };
-  return caller.organizationId ? { kind: 'organization', organizationId: caller.organizationId } : { kind: 'none' };
-}

@@ -92,12 +92,14 @@ export class Lead {
   @Column({ name: 'close_reason', type: 'text', nullable: true })
   closeReason: string | null;
 
-  /**
-   * The deal a converted lead became. No foreign key yet: the deal table arrives with the deals
-   * feature, whose migration adds the constraint.
-   */
+  /** The deal a converted lead became (set when the deal is recorded with this lead). */
   @Column({ name: 'deal_id', type: 'uuid', nullable: true })
   dealId: string | null;
+
+  // By name: #yizhi/deals imports this library, so importing the Deal class here would be a cycle.
+  @ManyToOne('Deal', { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'deal_id', foreignKeyConstraintName: 'lead_deal_id_fkey' })
+  deal?: unknown;
 
   /** The last status change, reassignment or note (creation at first): a lead idle for three working days is overdue. */
   @Column({ name: 'last_activity_at', type: 'timestamptz', precision: 3 })

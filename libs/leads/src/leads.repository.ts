@@ -3,16 +3,15 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { Base } from '#yizhi/bases';
 import { Listing, Need } from '#yizhi/catalog';
-import { decodeCursor, Role, toPage, ValidationFailedException, type Page } from '#yizhi/core';
+import { createdKey, decodeCreatedCursor, Role, toPage, type CallerScope, type Page } from '#yizhi/core';
 import { Organization, User } from '#yizhi/identity';
-import type { LeadScope } from './lead-access.js';
 import { LeadNote } from './lead-note.entity.js';
 import { openLeadSql, type LeadStatus } from './lead-status.js';
 import { Lead } from './lead.entity.js';
 import type { RoutableBase } from './routing/lead-routing.js';
 
 export interface LeadListFilter {
-  scope: LeadScope;
+  scope: CallerScope;
   status?: LeadStatus;
   baseId?: string;
   /** true: open leads last touched at or before `overdueCutoff`; false: every other lead. */
@@ -21,10 +20,6 @@ export interface LeadListFilter {
   limit: number;
   cursor?: string;
 }
-
-type LeadCursor = { c: string; id: string };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Every query on leads and their notes. Writes, and the reads they depend on, run on the caller's transaction. */
 @Injectable()
@@ -130,7 +125,7 @@ export class LeadsRepository {
       query.andWhere(filter.overdue ? `(${overdue})` : `NOT (${overdue})`, { cutoff: filter.overdueCutoff });
     }
     if (filter.cursor) {
-      const after = leadCursor(filter.cursor);
+      const after = decodeCreatedCursor(filter.cursor);
       query.andWhere('(l.createdAt, l.id) < (CAST(:afterCreated AS timestamptz), CAST(:afterId AS uuid))', {
         afterCreated: after.c,
         afterId: after.id,
@@ -141,21 +136,6 @@ export class LeadsRepository {
       .addOrderBy('l.id', 'DESC')
       .limit(filter.limit + 1)
       .getMany();
-    return toPage(
-      rows,
-      filter.limit,
-      (lead) => ({ c: lead.createdAt.toISOString(), id: lead.id }),
-      (lead) => lead,
-    );
+    return toPage(rows, filter.limit, createdKey, (lead) => lead);
   }
-}
-
-/** A cursor of the right shape whose keys would not cast in SQL is not one we issued. */
-function leadCursor(cursor: string): LeadCursor {
-  const key = decodeCursor<LeadCursor>(cursor, { c: 'string', id: 'string' });
-  const instant = new Date(key.c);
-  if (Number.isNaN(instant.getTime()) || instant.toISOString() !== key.c || !UUID.test(key.id)) {
-    throw ValidationFailedException.field('cursor', 'is not a cursor this API issued');
-  }
-  return key;
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService } from '#yizhi/audit';
 import { CatalogStatus } from '#yizhi/catalog';
 import {
+  callerScope,
   ForbiddenException,
   isUniqueViolation,
   NotFoundException,
@@ -15,7 +16,7 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ExpressInterestDto, LeadListQueryDto, UpdateLeadDto } from './dto/lead.dto.js';
 import { leadSnapshot, type LeadSnapshot } from './dto/lead.view.js';
-import { LeadRelation, leadRelation, leadScope } from './lead-access.js';
+import { LeadRelation, leadRelation } from './lead-access.js';
 import type { LeadNote } from './lead-note.entity.js';
 import { canMoveLead, isOpenLeadStatus, LEAD_STATUS_VERBS, LeadStatus } from './lead-status.js';
 import type { Lead } from './lead.entity.js';
@@ -108,7 +109,7 @@ export class LeadsService {
   }
 
   async list(caller: Principal, query: LeadListQueryDto, overdueCutoff: Date): Promise<Page<Lead>> {
-    const scope = leadScope(caller);
+    const scope = callerScope(caller);
     if (query.baseId !== undefined && scope.kind !== 'all' && !(scope.kind === 'base' && scope.baseId === query.baseId)) {
       throw new ForbiddenException('Only admins filter by baseId, and operators by their own base');
     }

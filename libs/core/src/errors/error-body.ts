@@ -35,6 +35,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   413: ErrorCode.PayloadTooLarge,
   415: ErrorCode.UnsupportedMediaType,
   422: ErrorCode.RuleViolated,
+  428: ErrorCode.PreconditionRequired,
   429: ErrorCode.RateLimited,
 };
 

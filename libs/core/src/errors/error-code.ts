@@ -13,6 +13,7 @@ export enum ErrorCode {
   Conflict = 'CONFLICT',
   AlreadyExists = 'ALREADY_EXISTS',
   RuleViolated = 'RULE_VIOLATED',
+  PreconditionRequired = 'PRECONDITION_REQUIRED',
   RateLimited = 'RATE_LIMITED',
   Overloaded = 'OVERLOADED',
   Internal = 'INTERNAL_ERROR',

@@ -54,3 +54,20 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Record
   const last = items.at(-1);
   return { items: items.map(map), nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null };
 }
+
+/** The keyset of lists ordered newest first by (createdAt, id): millisecond timestamps and uuids. */
+export type CreatedCursor = { c: string; id: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const createdKey = (row: { createdAt: Date; id: string }): CreatedCursor => ({ c: row.createdAt.toISOString(), id: row.id });
+
+/** A cursor of createdKey, checked: anything this API did not issue is a 400 naming cursor. */
+export function decodeCreatedCursor(cursor: string): CreatedCursor {
+  const key = decodeCursor<CreatedCursor>(cursor, { c: 'string', id: 'string' });
+  const instant = new Date(key.c);
+  if (Number.isNaN(instant.getTime()) || instant.toISOString() !== key.c || !UUID.test(key.id)) {
+    throw ValidationFailedException.field('cursor', 'is not a cursor this API issued');
+  }
+  return key;
+}

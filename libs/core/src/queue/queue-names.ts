@@ -12,6 +12,7 @@ export enum JobName {
   ExpireListings = 'expire-listings',
   PurgeDispatchedOutbox = 'purge-dispatched-outbox',
   ComputeMatches = 'compute-matches',
+  PurgeIdempotencyKeys = 'purge-idempotency-keys',
 }
 
 /** The typed payload of each job. */
@@ -21,6 +22,7 @@ export interface JobPayloads {
   [JobName.PurgeDispatchedOutbox]: Record<string, never>;
   /** Recompute one catalogue item's matches from its current state (or drop them when it left the catalogue). */
   [JobName.ComputeMatches]: { kind: 'listing' | 'need'; id: string };
+  [JobName.PurgeIdempotencyKeys]: Record<string, never>;
 }
 
 /** Which queue carries each job. */
@@ -29,6 +31,7 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.ExpireListings]: QueueName.Maintenance,
   [JobName.PurgeDispatchedOutbox]: QueueName.Maintenance,
   [JobName.ComputeMatches]: QueueName.Matching,
+  [JobName.PurgeIdempotencyKeys]: QueueName.Maintenance,
 };
 
 /** Bounds that keep Redis memory flat: finished jobs stay readable for a while, then go. */

@@ -1,4 +1,4 @@
-import { ValidateIf } from 'class-validator';
+import { IsDateString, MaxLength, ValidateIf } from 'class-validator';
 
 /** @Transform(trim): strings trimmed, anything else left for the validators to refuse. */
 export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -12,3 +12,12 @@ export const queryBoolean = ({ value }: { value: unknown }) => (value === 'true'
 
 /** Optional, but not nullable: unlike @IsOptional(), a null is validated (and refused) rather than skipped. */
 export const unlessAbsent = ValidateIf((_: unknown, value: unknown) => value !== undefined);
+
+/** A calendar day as `YYYY-MM-DD` (a real one: 2026-02-30 is refused), the 400 naming the property. */
+export function IsCalendarDate(): PropertyDecorator {
+  return (target, property) => {
+    const message = `${String(property)} must be a date such as 2027-06-30`;
+    IsDateString({ strict: true }, { message })(target, property);
+    MaxLength(10, { message })(target, property);
+  };
+}

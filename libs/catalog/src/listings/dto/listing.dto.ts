@@ -6,7 +6,6 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsDateString,
   IsEnum,
   IsInt,
   IsNotEmpty,
@@ -17,7 +16,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { IsMoney, Money, trim } from '#yizhi/core';
+import { IsCalendarDate, IsMoney, Money, trim } from '#yizhi/core';
 import { IsPatentNumber } from '../../patents/patent-number.js';
 import { CatalogItemInput, CatalogSearchQueryDto, ReviewDto } from '../../shared/catalog-dto.js';
 import { TransferMode } from '../listing.entity.js';
@@ -61,8 +60,7 @@ export class CreateListingDto extends CatalogItemInput {
 
   @ApiPropertyOptional({ format: 'date', description: 'Default: one year after publication' })
   @IsOptional()
-  @IsDateString({ strict: true }, { message: 'validUntil must be a date such as 2027-06-30' })
-  @MaxLength(10, { message: 'validUntil must be a date such as 2027-06-30' })
+  @IsCalendarDate()
   validUntil?: string;
 }
 
@@ -79,8 +77,7 @@ export class ReviewListingDto extends ReviewDto {
 export class RenewListingDto {
   @ApiPropertyOptional({ format: 'date', description: 'Default: one year after today or after the current validUntil, whichever is later' })
   @IsOptional()
-  @IsDateString({ strict: true }, { message: 'validUntil must be a date such as 2027-06-30' })
-  @MaxLength(10, { message: 'validUntil must be a date such as 2027-06-30' })
+  @IsCalendarDate()
   validUntil?: string;
 }
 

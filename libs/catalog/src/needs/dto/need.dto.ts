@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDateString, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { IsMoney, Money, trim } from '#yizhi/core';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsCalendarDate, IsMoney, Money, trim } from '#yizhi/core';
 import { CatalogItemInput, CatalogSearchQueryDto } from '../../shared/catalog-dto.js';
 
 export class CreateNeedDto extends CatalogItemInput {
@@ -35,8 +35,7 @@ export class CreateNeedDto extends CatalogItemInput {
   maturityMin?: number | null;
 
   @ApiProperty({ format: 'date', example: '2027-06-30' })
-  @IsDateString({ strict: true }, { message: 'deadline must be a date such as 2027-06-30' })
-  @MaxLength(10, { message: 'deadline must be a date such as 2027-06-30' })
+  @IsCalendarDate()
   deadline: string;
 }
 

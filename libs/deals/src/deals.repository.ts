@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { Base } from '#yizhi/bases';
+import { Listing, Need } from '#yizhi/catalog';
+import { createdKey, decodeCreatedCursor, Role, toPage, type CallerScope, type Page } from '#yizhi/core';
+import { Organization, User } from '#yizhi/identity';
+import { Lead } from '#yizhi/leads';
+import type { DealCategory, DealStatus, DealVerification } from './deal-status.js';
+import { Deal, DealPayment } from './deal.entity.js';
+
+export interface DealListFilter {
+  scope: CallerScope;
+  baseId?: string;
+  status?: DealStatus;
+  verification?: DealVerification;
+  category?: DealCategory;
+  field?: string;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** Every query on deals and their payments. Writes, and the reads they depend on, run on the caller's transaction. */
+@Injectable()
+export class DealsRepository {
+  constructor(
+    @InjectRepository(Deal) private readonly deals: Repository<Deal>,
+    @InjectRepository(DealPayment) private readonly payments: Repository<DealPayment>,
+  ) {}
+
+  findById(id: string, manager?: EntityManager): Promise<Deal | null> {
+    return (manager?.getRepository(Deal) ?? this.deals).findOneBy({ id });
+  }
+
+  lockById(manager: EntityManager, id: string): Promise<Deal | null> {
+    return manager.findOne(Deal, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  paymentsOf(dealId: string, manager?: EntityManager): Promise<DealPayment[]> {
+    return (manager?.getRepository(DealPayment) ?? this.payments).find({
+      where: { dealId },
+      order: { receivedAt: 'ASC', createdAt: 'ASC' },
+    });
+  }
+
+  insert(manager: EntityManager, values: Partial<Deal>): Promise<Deal> {
+    return manager.save(Deal, manager.create(Deal, values));
+  }
+
+  insertPayment(
+    manager: EntityManager,
+    values: Pick<DealPayment, 'dealId' | 'amount' | 'receivedAt' | 'createdById'>,
+  ): Promise<DealPayment> {
+    return manager.save(DealPayment, manager.create(DealPayment, values));
+  }
+
+  /**
+   * Writes `changes` and one more version only if the deal is still at `version`, in one explicit
+   * `UPDATE … WHERE id = $1 AND version = $2` (TypeORM's save() does not check a version): the
+   * deal as written, or null when another change got there first.
+   */
+  async updateAtVersion(manager: EntityManager, id: string, version: number, changes: Partial<Deal>): Promise<Deal | null> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Deal)
+      .set({ ...changes, version: () => 'version + 1' } as QueryDeepPartialEntity<Deal>)
+      .where('id = :id AND version = :version', { id, version })
+      .execute();
+    if (result.affected !== 1) return null;
+    return manager.findOneByOrFail(Deal, { id });
+  }
+
+  currentVersion(manager: EntityManager, id: string): Promise<number | null> {
+    return manager.findOne(Deal, { select: { version: true }, where: { id } }).then((deal) => deal?.version ?? null);
+  }
+
+  // ---------------------------------------------------------------- what a deal refers to
+
+  activeBaseExists(manager: EntityManager, id: string): Promise<boolean> {
+    return manager.exists(Base, { where: { id, active: true } });
+  }
+
+  organizationExists(manager: EntityManager, id: string): Promise<boolean> {
+    return manager.exists(Organization, { where: { id } });
+  }
+
+  listingOf(manager: EntityManager, id: string): Promise<Pick<Listing, 'id' | 'ownerOrganizationId'> | null> {
+    return manager.findOne(Listing, { select: { id: true, ownerOrganizationId: true }, where: { id } });
+  }
+
+  needOf(manager: EntityManager, id: string): Promise<Pick<Need, 'id' | 'ownerOrganizationId'> | null> {
+    return manager.findOne(Need, { select: { id: true, ownerOrganizationId: true }, where: { id } });
+  }
+
+  isOperatorOf(manager: EntityManager, userId: string, baseId: string): Promise<boolean> {
+    return manager.exists(User, { where: { id: userId, role: Role.Operator, baseId } });
+  }
+
+  lockLead(manager: EntityManager, id: string): Promise<Lead | null> {
+    return manager.findOne(Lead, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  saveLead(manager: EntityManager, lead: Lead): Promise<Lead> {
+    return manager.save(Lead, lead);
+  }
+
+  // ---------------------------------------------------------------- lists
+
+  async page(filter: DealListFilter): Promise<Page<Deal>> {
+    if (filter.scope.kind === 'none') return { items: [], nextCursor: null };
+    const query = this.deals.createQueryBuilder('d');
+    const scope = filter.scope;
+    if (scope.kind === 'base') query.andWhere('d.baseId = :scopeBase', { scopeBase: scope.baseId });
+    if (scope.kind === 'organization') {
+      query.andWhere('(d.sellerOrganizationId = :scopeOrg OR d.buyerOrganizationId = :scopeOrg)', { scopeOrg: scope.organizationId });
+    }
+    if (filter.baseId) query.andWhere('d.baseId = :baseId', { baseId: filter.baseId });
+    if (filter.status) query.andWhere('d.status = :status', { status: filter.status });
+    if (filter.verification) query.andWhere('d.verification = :verification', { verification: filter.verification });
+    if (filter.category) query.andWhere('d.category = :category', { category: filter.category });
+    if (filter.field) query.andWhere('d.fieldCode = :field', { field: filter.field });
+    if (filter.from) query.andWhere('d.signedAt >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('d.signedAt <= :to', { to: filter.to });
+    if (filter.cursor) {
+      const after = decodeCreatedCursor(filter.cursor);
+      query.andWhere('(d.createdAt, d.id) < (CAST(:afterCreated AS timestamptz), CAST(:afterId AS uuid))', {
+        afterCreated: after.c,
+        afterId: after.id,
+      });
+    }
+    const rows = await query
+      .orderBy('d.createdAt', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .limit(filter.limit + 1)
+      .getMany();
+    return toPage(rows, filter.limit, createdKey, (deal) => deal);
+  }
+}

@@ -1,0 +1,389 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '#yizhi/audit';
+import {
+  callerScope,
+  ErrorCode,
+  DomainException,
+  ForbiddenException,
+  IdempotencyService,
+  isUniqueViolation,
+  Money,
+  NotFoundException,
+  platformDate,
+  Role,
+  ValidationFailedException,
+  type IdempotencyClaim,
+  type IdempotentResult,
+  type Page,
+  type Principal,
+} from '#yizhi/core';
+import { leadSnapshot, LeadStatus, type Lead } from '#yizhi/leads';
+import { DealRelation, dealRelation } from './deal-access.js';
+import { canMoveDeal, DEAL_STATUS_VERBS, DealStatus, DealVerification, VERIFIABLE_DEAL_STATUSES } from './deal-status.js';
+import type { Deal, DealPayment } from './deal.entity.js';
+import { DealException, IF_MATCH } from './deal.exception.js';
+import { DealsRepository } from './deals.repository.js';
+import type { CreateDealDto, CreatePaymentDto, DealListQueryDto, TransitionDealDto, UpdateDealDto, VerifyDealDto } from './dto/deal.dto.js';
+import { DealView, PaymentView, type PaymentReceiptView } from './dto/deal.view.js';
+
+/** The states in which a deal's terms may still be edited (completed and cancelled deals are final). */
+const EDITABLE: readonly DealStatus[] = [DealStatus.Draft, DealStatus.Signed, DealStatus.Registered];
+/** A payment is recorded once the contract is signed, and not on a cancelled deal. */
+const PAYABLE: readonly DealStatus[] = [DealStatus.Signed, DealStatus.Registered, DealStatus.Completed];
+
+const IF_MATCH_VALUE = /^(?:W\/)?"?(\d{1,9})"?$/;
+
+/** The version an If-Match header names: 428 without one, 400 when it is not a version. */
+export function ifMatchVersion(header: string | undefined): number {
+  if (header === undefined || header.trim() === '') throw DealException.versionRequired();
+  const match = IF_MATCH_VALUE.exec(header.trim());
+  if (!match) throw ValidationFailedException.field(IF_MATCH, 'must be the deal\'s version, such as "3"');
+  return Number(match[1]);
+}
+
+/** A deal's links as they will stand: what the checks of create and update look at. */
+interface DealLinks {
+  baseId: string;
+  sellerOrgId: string;
+  buyerOrgId: string;
+  listingId: string | null;
+  needId: string | null;
+  brokerId: string | null;
+}
+
+/**
+ * The deals ledger: deals recorded by a base's operators (or admins), moved along their status,
+ * verified by admins, and paid. Every change writes an audit event in its transaction; POST
+ * routes are idempotent under an Idempotency-Key, and PATCH checks the version the caller read.
+ */
+@Injectable()
+export class DealsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly deals: DealsRepository,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  async create(caller: Principal, dto: CreateDealDto, claim: IdempotencyClaim | null): Promise<IdempotentResult<DealView>> {
+    if (caller.role === Role.Operator && caller.baseId !== dto.baseId) {
+      throw new ForbiddenException('Operators record deals at their own base only');
+    }
+    if (dto.sellerOrgId === dto.buyerOrgId) throw ValidationFailedException.field('buyerOrgId', 'must differ from sellerOrgId');
+    checkAmounts(dto.contractAmount, dto.techTransactionAmount, Money.ZERO);
+    try {
+      return await this.idempotency.transaction(claim, 201, async (manager) => {
+        if (!(await this.deals.activeBaseExists(manager, dto.baseId))) throw DealException.reference('baseId', 'must be an active base');
+        const lead = dto.leadId ? await this.leadToConvert(manager, dto.leadId, dto) : null;
+        const links: DealLinks = {
+          baseId: dto.baseId,
+          sellerOrgId: dto.sellerOrgId,
+          buyerOrgId: dto.buyerOrgId,
+          // A deal from a lead is about the lead's listing and need unless it says otherwise.
+          listingId: dto.listingId ?? lead?.listingId ?? null,
+          needId: dto.needId ?? lead?.needId ?? null,
+          brokerId: dto.brokerId ?? (caller.role === Role.Operator ? caller.userId : null),
+        };
+        await this.checkLinks(manager, links, null);
+        const deal = await this.deals.insert(manager, {
+          baseId: links.baseId,
+          sellerOrganizationId: links.sellerOrgId,
+          buyerOrganizationId: links.buyerOrgId,
+          title: dto.title ?? null,
+          listingId: links.listingId,
+          needId: links.needId,
+          leadId: lead?.id ?? null,
+          category: dto.category,
+          fieldCode: dto.field,
+          brokerId: links.brokerId,
+          contractAmount: dto.contractAmount,
+          techTransactionAmount: dto.techTransactionAmount,
+          serviceFee: dto.serviceFee ?? null,
+          receivedAmount: Money.ZERO,
+          signedAt: dto.signedAt,
+          registrationNo: dto.registrationNo ?? null,
+          status: DealStatus.Draft,
+          verification: DealVerification.Unverified,
+          verificationReason: null,
+          verifiedAt: null,
+          version: 1,
+          createdById: caller.userId,
+        });
+        await this.record(manager, caller, 'create', null, deal);
+        if (lead) await this.convertLead(manager, caller, lead, deal.id);
+        return DealView.of(deal);
+      });
+    } catch (error) {
+      throw registrationTaken(error);
+    }
+  }
+
+  /** A deal the caller may see (404 otherwise, never 403), with its payments. */
+  async get(caller: Principal, id: string): Promise<{ deal: Deal; payments: DealPayment[] }> {
+    const deal = await this.deals.findById(id);
+    if (!deal || dealRelation(deal, caller) === DealRelation.None) throw new NotFoundException('deal', id);
+    return { deal, payments: await this.deals.paymentsOf(deal.id) };
+  }
+
+  list(caller: Principal, query: DealListQueryDto): Promise<Page<Deal>> {
+    const scope = callerScope(caller);
+    if (query.baseId !== undefined && scope.kind !== 'all' && !(scope.kind === 'base' && scope.baseId === query.baseId)) {
+      throw new ForbiddenException('Only admins filter by baseId, and operators by their own base');
+    }
+    return this.deals.page({ scope, ...query });
+  }
+
+  /**
+   * Changes a deal's terms if it is still at the version the caller read (`If-Match`), in one
+   * `UPDATE … WHERE version = $2`. A verified or rejected deal goes back to unverified: an admin
+   * checks the new terms again.
+   */
+  async update(caller: Principal, id: string, dto: UpdateDealDto, ifMatch: string | undefined): Promise<Deal> {
+    const expected = ifMatchVersion(ifMatch);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const deal = await this.staffDeal(manager, caller, id, false);
+        if (deal.version !== expected) throw DealException.versionConflict(deal.version);
+        if (!EDITABLE.includes(deal.status)) throw DealException.notAllowedIn(deal.status, 'edit', EDITABLE);
+
+        const links: DealLinks = {
+          baseId: deal.baseId,
+          sellerOrgId: dto.sellerOrgId ?? deal.sellerOrganizationId,
+          buyerOrgId: dto.buyerOrgId ?? deal.buyerOrganizationId,
+          listingId: dto.listingId === undefined ? deal.listingId : dto.listingId,
+          needId: dto.needId === undefined ? deal.needId : dto.needId,
+          brokerId: dto.brokerId === undefined ? deal.brokerId : dto.brokerId,
+        };
+        if (links.sellerOrgId === links.buyerOrgId) {
+          throw ValidationFailedException.field(dto.buyerOrgId ? 'buyerOrgId' : 'sellerOrgId', 'must differ from the other party');
+        }
+        checkAmounts(
+          dto.contractAmount ?? deal.contractAmount,
+          dto.techTransactionAmount ?? deal.techTransactionAmount,
+          deal.receivedAmount,
+          dto,
+        );
+        await this.checkLinks(manager, links, deal);
+
+        const next: Partial<Deal> = {
+          sellerOrganizationId: links.sellerOrgId,
+          buyerOrganizationId: links.buyerOrgId,
+          listingId: links.listingId,
+          needId: links.needId,
+          brokerId: links.brokerId,
+          ...(dto.title !== undefined && { title: dto.title }),
+          ...(dto.category !== undefined && { category: dto.category }),
+          ...(dto.field !== undefined && { fieldCode: dto.field }),
+          ...(dto.contractAmount !== undefined && { contractAmount: dto.contractAmount }),
+          ...(dto.techTransactionAmount !== undefined && { techTransactionAmount: dto.techTransactionAmount }),
+          ...(dto.serviceFee !== undefined && { serviceFee: dto.serviceFee }),
+          ...(dto.signedAt !== undefined && { signedAt: dto.signedAt }),
+          ...(dto.registrationNo !== undefined && { registrationNo: dto.registrationNo }),
+        };
+        const changes = changedColumns(deal, next);
+        if (!Object.keys(changes).length) return deal;
+        if (deal.verification !== DealVerification.Unverified) {
+          Object.assign(changes, { verification: DealVerification.Unverified, verificationReason: null, verifiedAt: null });
+        }
+        const updated = await this.deals.updateAtVersion(manager, id, expected, changes);
+        if (!updated) throw DealException.versionConflict((await this.deals.currentVersion(manager, id)) ?? expected);
+        await this.record(manager, caller, 'update', deal, updated);
+        return updated;
+      });
+    } catch (error) {
+      throw registrationTaken(error);
+    }
+  }
+
+  async transition(caller: Principal, id: string, dto: TransitionDealDto): Promise<Deal> {
+    return this.dataSource.transaction(async (manager) => {
+      const deal = await this.staffDeal(manager, caller, id, true);
+      if (!canMoveDeal(deal.status, dto.to)) throw DealException.illegalTransition(deal.status, dto.to);
+      if (dto.to === DealStatus.Registered && deal.registrationNo === null) {
+        throw DealException.reference('registrationNo', 'must be set (PATCH) before the deal is registered');
+      }
+      const updated = await this.write(manager, deal, { status: dto.to });
+      await this.record(manager, caller, DEAL_STATUS_VERBS[dto.to], deal, updated);
+      return updated;
+    });
+  }
+
+  /** An admin's decision on a signed (registered, completed) deal; it can be reversed with a new reason. */
+  async verify(caller: Principal, id: string, dto: VerifyDealDto): Promise<Deal> {
+    return this.dataSource.transaction(async (manager) => {
+      const deal = await this.staffDeal(manager, caller, id, true);
+      if (!VERIFIABLE_DEAL_STATUSES.includes(deal.status))
+        throw DealException.notAllowedIn(deal.status, 'verify', VERIFIABLE_DEAL_STATUSES);
+      if (deal.verification === dto.decision) throw DealException.alreadyDecided(deal.verification);
+      const updated = await this.write(manager, deal, {
+        verification: dto.decision,
+        verificationReason: dto.reason,
+        verifiedAt: new Date(),
+      });
+      await this.record(manager, caller, dto.decision === DealVerification.Verified ? 'verify' : 'reject', deal, updated);
+      return updated;
+    });
+  }
+
+  /** Records an amount received; the received total stays within the contract amount. */
+  async addPayment(
+    caller: Principal,
+    id: string,
+    dto: CreatePaymentDto,
+    claim: IdempotencyClaim | null,
+  ): Promise<IdempotentResult<PaymentReceiptView>> {
+    if (dto.amount.fen === 0n) throw ValidationFailedException.field('amount', 'must be more than zero');
+    if (dto.receivedAt > platformDate()) throw ValidationFailedException.field('receivedAt', 'cannot be in the future');
+    return this.idempotency.transaction(claim, 201, async (manager) => {
+      const deal = await this.staffDeal(manager, caller, id, true);
+      if (!PAYABLE.includes(deal.status)) throw DealException.notAllowedIn(deal.status, 'record a payment on', PAYABLE);
+      const received = deal.receivedAmount.plus(dto.amount);
+      if (received.compare(deal.contractAmount) > 0) {
+        throw DealException.amount(
+          'amount',
+          `would bring the amount received to ${received.toString()}, above the contract amount ${deal.contractAmount.toString()}`,
+        );
+      }
+      const payment = await this.deals.insertPayment(manager, {
+        dealId: deal.id,
+        amount: dto.amount,
+        receivedAt: dto.receivedAt,
+        createdById: caller.userId,
+      });
+      const updated = await this.write(manager, deal, { receivedAmount: received });
+      const view = PaymentView.of(payment);
+      await this.audit.record(manager, {
+        actor: caller,
+        action: 'payment.create',
+        entity: 'payment',
+        entityId: payment.id,
+        before: null,
+        after: view,
+      });
+      await this.record(manager, caller, 'receive', deal, updated);
+      return { payment: view, deal: DealView.of(updated) };
+    });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** The deal, for its base's operators and admins: 404 to anyone who may not see it, 403 to a party. */
+  private async staffDeal(manager: EntityManager, caller: Principal, id: string, lock: boolean): Promise<Deal> {
+    const deal = lock ? await this.deals.lockById(manager, id) : await this.deals.findById(id, manager);
+    const relation = deal ? dealRelation(deal, caller) : DealRelation.None;
+    if (!deal || relation === DealRelation.None) throw new NotFoundException('deal', id);
+    if (relation !== DealRelation.Staff) throw new ForbiddenException("Only the base's operators and admins change a deal");
+    return deal;
+  }
+
+  /** A locked deal's change, one version on (the lock guarantees the version is still the one read). */
+  private async write(manager: EntityManager, deal: Deal, changes: Partial<Deal>): Promise<Deal> {
+    const updated = await this.deals.updateAtVersion(manager, deal.id, deal.version, changes);
+    if (!updated) throw new Error(`deal ${deal.id} changed under its row lock`);
+    return updated;
+  }
+
+  /** The parties exist; a listing is the seller's, a need the buyer's; a broker is an operator of the base. */
+  private async checkLinks(manager: EntityManager, links: DealLinks, current: Deal | null): Promise<void> {
+    const changed = <K extends keyof DealLinks>(key: K, column: keyof Deal) => current === null || current[column] !== links[key];
+    for (const [key, column] of [
+      ['sellerOrgId', 'sellerOrganizationId'],
+      ['buyerOrgId', 'buyerOrganizationId'],
+    ] as const) {
+      if (changed(key, column) && !(await this.deals.organizationExists(manager, links[key]))) {
+        throw DealException.reference(key, 'must be an organization on the platform');
+      }
+    }
+    if (links.listingId !== null) {
+      const listing = await this.deals.listingOf(manager, links.listingId);
+      if (!listing) throw DealException.reference('listingId', 'must be a listing on the platform');
+      if (listing.ownerOrganizationId !== links.sellerOrgId)
+        throw DealException.reference('listingId', "must be a listing of the seller's");
+    }
+    if (links.needId !== null) {
+      const need = await this.deals.needOf(manager, links.needId);
+      if (!need) throw DealException.reference('needId', 'must be a need on the platform');
+      if (need.ownerOrganizationId !== links.buyerOrgId) throw DealException.reference('needId', "must be a need of the buyer's");
+    }
+    if (
+      links.brokerId !== null &&
+      changed('brokerId', 'brokerId') &&
+      !(await this.deals.isOperatorOf(manager, links.brokerId, links.baseId))
+    ) {
+      throw DealException.reference('brokerId', 'must be an operator of the base');
+    }
+  }
+
+  /** The lead a new deal converts: the base's, between the same parties, negotiating (or converted without a deal). */
+  private async leadToConvert(manager: EntityManager, leadId: string, dto: CreateDealDto): Promise<Lead> {
+    const lead = await this.deals.lockLead(manager, leadId);
+    if (!lead || lead.baseId !== dto.baseId) throw DealException.reference('leadId', 'must be a lead of the base');
+    if (lead.enterpriseOrganizationId !== dto.buyerOrgId || lead.ownerOrganizationId !== dto.sellerOrgId) {
+      throw DealException.reference('leadId', 'is between other parties: its enterprise is the buyer and its listing owner the seller');
+    }
+    if (lead.dealId !== null) throw DealException.reference('leadId', `already became deal ${lead.dealId}`);
+    if (lead.status !== LeadStatus.Negotiating && lead.status !== LeadStatus.Converted) {
+      throw DealException.reference('leadId', `is ${lead.status}; a deal comes from a negotiating lead`);
+    }
+    return lead;
+  }
+
+  private async convertLead(manager: EntityManager, caller: Principal, lead: Lead, dealId: string): Promise<void> {
+    const before = leadSnapshot(lead);
+    lead.dealId = dealId;
+    lead.status = LeadStatus.Converted;
+    lead.lastActivityAt = new Date();
+    const saved = await this.deals.saveLead(manager, lead);
+    await this.audit.record(manager, {
+      actor: caller,
+      action: 'lead.convert',
+      entity: 'lead',
+      entityId: lead.id,
+      before,
+      after: leadSnapshot(saved),
+    });
+  }
+
+  private record(manager: EntityManager, caller: Principal, verb: string, before: Deal | null, after: Deal): Promise<unknown> {
+    return this.audit.record(manager, {
+      actor: caller,
+      action: `deal.${verb}`,
+      entity: 'deal',
+      entityId: after.id,
+      before: before && DealView.of(before),
+      after: DealView.of(after),
+    });
+  }
+}
+
+/** 技术交易额 ≤ 合同成交额, and what was received stays within the contract amount. */
+function checkAmounts(contract: Money, techTransaction: Money, received: Money, sent?: UpdateDealDto): void {
+  if (techTransaction.compare(contract) > 0) {
+    const field = sent && sent.techTransactionAmount === undefined ? 'contractAmount' : 'techTransactionAmount';
+    throw DealException.amount(field, 'techTransactionAmount (技术交易额) cannot exceed contractAmount (合同成交额)');
+  }
+  if (received.compare(contract) > 0) {
+    throw DealException.amount('contractAmount', `cannot be below the amount already received, ${received.toString()}`);
+  }
+}
+
+/** The columns of `next` whose values differ from the deal's (amounts compared by value). */
+function changedColumns(deal: Deal, next: Partial<Deal>): Partial<Deal> {
+  const changes: Partial<Deal> = {};
+  for (const [key, value] of Object.entries(next) as [keyof Deal, unknown][]) {
+    const current = deal[key];
+    const same = current instanceof Money && value instanceof Money ? current.compare(value) === 0 : current === value;
+    if (!same) Object.assign(changes, { [key]: value });
+  }
+  return changes;
+}
+
+/** A registration number another deal has is a 409 naming registrationNo. */
+function registrationTaken(error: unknown): unknown {
+  if (!isUniqueViolation(error, 'deal_registration_no_key')) return error;
+  return new DomainException(ErrorCode.AlreadyExists, 409, 'Another deal has this registration number', [
+    { field: 'registrationNo', message: 'is already registered to another deal' },
+  ]);
+}

@@ -1,0 +1,8 @@
+/** The deals ledger (技术交易): deals recorded at bases, their status, verification and payments. */
+export * from './deal-status.js';
+export * from './deal.entity.js';
+export * from './deal.exception.js';
+export * from './deal-access.js';
+export * from './dto/deal.view.js';
+export * from './deals.service.js';
+export * from './deals.module.js';
