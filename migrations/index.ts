@@ -10,6 +10,7 @@ import { SearchWalkIndex1795930000000 } from './1795930000000-SearchWalkIndex.js
 import { MatchProfileCounts1795940000000 } from './1795940000000-MatchProfileCounts.js';
 import { MatchCorpus1795950000000 } from './1795950000000-MatchCorpus.js';
 import { Deals1795960000000 } from './1795960000000-Deals.js';
+import { DealPeriods1795970000000 } from './1795970000000-DealPeriods.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MatchProfileCounts1795940000000,
   MatchCorpus1795950000000,
   Deals1795960000000,
+  DealPeriods1795970000000,
 ];

@@ -68,6 +68,8 @@ export function deals(t: TestApp) {
       t.http().post(`${API}/deals/${id}/transition`).set(auth(session)).send({ to }),
     verify: (session: Session | undefined, id: string, body: Body) =>
       t.http().post(`${API}/deals/${id}/verify`).set(auth(session)).send(body),
+    adjust: (session: Session | undefined, id: string, body: Body) =>
+      t.http().post(`${API}/deals/${id}/adjustments`).set(auth(session)).send(body),
     pay: (session: Session | undefined, id: string, body: Body, headers: Record<string, string> = {}) =>
       t.http().post(`${API}/deals/${id}/payments`).set(auth(session)).set(headers).send(body),
   };

@@ -2,7 +2,7 @@ import { AuditChainHead, AuditEvent } from '#yizhi/audit';
 import { Base } from '#yizhi/bases';
 import { Listing, Need } from '#yizhi/catalog';
 import { IdempotencyKey, OutboxMessage } from '#yizhi/core';
-import { Deal, DealPayment } from '#yizhi/deals';
+import { Deal, DealAdjustment, DealPayment, Period } from '#yizhi/deals';
 import { Field } from '#yizhi/fields';
 import { Organization, RefreshToken, User } from '#yizhi/identity';
 import { Lead, LeadNote } from '#yizhi/leads';
@@ -34,6 +34,8 @@ export const ENTITIES = [
   MatchDismissal,
   Deal,
   DealPayment,
+  DealAdjustment,
+  Period,
 ];
 
 export { MIGRATIONS };

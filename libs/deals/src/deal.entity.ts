@@ -188,3 +188,57 @@ export class DealPayment {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }
+
+/** Which amount an adjustment corrects. */
+export enum AdjustedAmount {
+  ContractAmount = 'contractAmount',
+  TechTransactionAmount = 'techTransactionAmount',
+  ReceivedAmount = 'receivedAmount',
+}
+
+/**
+ * A correction of one of a deal's amounts, dated in an open month (`effectiveOn`). The deal's
+ * recorded amounts stay as they were reported for the month they were signed in; its effective
+ * amounts are the recorded ones plus its adjustments. Append-only.
+ */
+@Entity('deal_adjustment')
+@Check('deal_adjustment_amount_check', 'amount > 0')
+@Index('deal_adjustment_deal_idx', ['dealId', 'createdAt'])
+export class DealAdjustment {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'deal_adjustment_pkey' })
+  id: string;
+
+  @Column({ name: 'deal_id', type: 'uuid' })
+  dealId: string;
+
+  @ManyToOne(() => Deal, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'deal_id', foreignKeyConstraintName: 'deal_adjustment_deal_id_fkey' })
+  deal?: Deal;
+
+  @Column({ type: 'enum', enum: AdjustedAmount, enumName: 'deal_adjusted_amount' })
+  field: AdjustedAmount;
+
+  /** true: the amount goes down by `amount`; false: up. */
+  @Column({ type: 'boolean' })
+  decrease: boolean;
+
+  @Column({ type: 'bigint', transformer: moneyTransformer })
+  amount: Money;
+
+  @Column({ type: 'text' })
+  reason: string;
+
+  /** The (open) day the correction counts on. */
+  @Column({ name: 'effective_on', type: 'date' })
+  effectiveOn: string;
+
+  @Column({ name: 'created_by_id', type: 'uuid' })
+  createdById: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'created_by_id', foreignKeyConstraintName: 'deal_adjustment_created_by_id_fkey' })
+  createdBy?: User;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt: Date;
+}

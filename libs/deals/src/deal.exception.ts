@@ -55,12 +55,6 @@ export class DealException extends DomainException {
     ]);
   }
 
-  static versionMalformed(): DealException {
-    return new DealException(ErrorCode.ValidationFailed, 400, `${IF_MATCH} must be the deal's version, such as "3"`, [
-      { field: IF_MATCH, message: 'must be a version number such as "3"' },
-    ]);
-  }
-
   /** 409: someone changed the deal since the caller read it. */
   static versionConflict(current: number): DealException {
     return new DealException(

@@ -23,8 +23,16 @@ import {
 import type { Deal } from './deal.entity.js';
 import { IF_MATCH } from './deal.exception.js';
 import { DealsService } from './deals.service.js';
-import { CreateDealDto, CreatePaymentDto, DealListQueryDto, TransitionDealDto, UpdateDealDto, VerifyDealDto } from './dto/deal.dto.js';
-import { DealDetailView, DealPageView, DealView, PaymentReceiptView } from './dto/deal.view.js';
+import {
+  CreateAdjustmentDto,
+  CreateDealDto,
+  CreatePaymentDto,
+  DealListQueryDto,
+  TransitionDealDto,
+  UpdateDealDto,
+  VerifyDealDto,
+} from './dto/deal.dto.js';
+import { AdjustmentReceiptView, DealDetailView, DealPageView, DealView, PaymentReceiptView } from './dto/deal.view.js';
 
 const ILLEGAL = "The deal's state does not allow this; the message names its state";
 
@@ -90,8 +98,8 @@ export class DealsController {
     @CurrentUser() caller: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DealDetailView> {
-    const { deal, payments } = await this.deals.get(caller, id);
-    const shown = DealDetailView.withPayments(deal, payments);
+    const { deal, payments, adjustments } = await this.deals.get(caller, id);
+    const shown = DealDetailView.detail(deal, payments, adjustments);
     tagged(reply, shown);
     return shown;
   }
@@ -143,6 +151,22 @@ export class DealsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DealView> {
     return view(reply, await this.deals.verify(caller, id, dto));
+  }
+
+  @Roles(Role.Operator, Role.Admin)
+  @Post(':id/adjustments')
+  @ApiOperation({ summary: "Correct an amount of a deal with a signed delta dated today (the way to correct a closed month's deal)" })
+  @ApiCreatedResponse({ type: AdjustmentReceiptView })
+  @ApiUnprocessableEntityResponse({ description: 'The deal is cancelled, or the adjusted amounts would break a ledger rule' })
+  async addAdjustment(
+    @Param('id', UuidPipe) id: string,
+    @Body() dto: CreateAdjustmentDto,
+    @CurrentUser() caller: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdjustmentReceiptView> {
+    const receipt = await this.deals.addAdjustment(caller, id, dto);
+    tagged(reply, receipt.deal);
+    return receipt;
   }
 
   @Roles(Role.Operator, Role.Admin)

@@ -8,7 +8,7 @@ import { createdKey, decodeCreatedCursor, Role, toPage, type CallerScope, type P
 import { Organization, User } from '#yizhi/identity';
 import { Lead } from '#yizhi/leads';
 import type { DealCategory, DealStatus, DealVerification } from './deal-status.js';
-import { Deal, DealPayment } from './deal.entity.js';
+import { Deal, DealAdjustment, DealPayment } from './deal.entity.js';
 
 export interface DealListFilter {
   scope: CallerScope;
@@ -29,6 +29,7 @@ export class DealsRepository {
   constructor(
     @InjectRepository(Deal) private readonly deals: Repository<Deal>,
     @InjectRepository(DealPayment) private readonly payments: Repository<DealPayment>,
+    @InjectRepository(DealAdjustment) private readonly adjustments: Repository<DealAdjustment>,
   ) {}
 
   findById(id: string, manager?: EntityManager): Promise<Deal | null> {
@@ -44,6 +45,17 @@ export class DealsRepository {
       where: { dealId },
       order: { receivedAt: 'ASC', createdAt: 'ASC' },
     });
+  }
+
+  adjustmentsOf(dealId: string, manager?: EntityManager): Promise<DealAdjustment[]> {
+    return (manager?.getRepository(DealAdjustment) ?? this.adjustments).find({ where: { dealId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  insertAdjustment(
+    manager: EntityManager,
+    values: Pick<DealAdjustment, 'dealId' | 'field' | 'decrease' | 'amount' | 'reason' | 'effectiveOn' | 'createdById'>,
+  ): Promise<DealAdjustment> {
+    return manager.save(DealAdjustment, manager.create(DealAdjustment, values));
   }
 
   insert(manager: EntityManager, values: Partial<Deal>): Promise<Deal> {

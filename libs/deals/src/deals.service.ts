@@ -22,11 +22,28 @@ import {
 import { leadSnapshot, LeadStatus, type Lead } from '#yizhi/leads';
 import { DealRelation, dealRelation } from './deal-access.js';
 import { canMoveDeal, DEAL_STATUS_VERBS, DealStatus, DealVerification, VERIFIABLE_DEAL_STATUSES } from './deal-status.js';
-import type { Deal, DealPayment } from './deal.entity.js';
+import type { Deal, DealAdjustment, DealPayment } from './deal.entity.js';
 import { DealException, IF_MATCH } from './deal.exception.js';
 import { DealsRepository } from './deals.repository.js';
-import type { CreateDealDto, CreatePaymentDto, DealListQueryDto, TransitionDealDto, UpdateDealDto, VerifyDealDto } from './dto/deal.dto.js';
-import { DealView, PaymentView, type PaymentReceiptView } from './dto/deal.view.js';
+import type {
+  CreateAdjustmentDto,
+  CreateDealDto,
+  CreatePaymentDto,
+  DealListQueryDto,
+  TransitionDealDto,
+  UpdateDealDto,
+  VerifyDealDto,
+} from './dto/deal.dto.js';
+import {
+  AdjustmentView,
+  DealDetailView,
+  DealView,
+  effectiveAmounts,
+  PaymentView,
+  type AdjustmentReceiptView,
+  type PaymentReceiptView,
+} from './dto/deal.view.js';
+import { PeriodsService } from './periods/periods.service.js';
 
 /** The states in which a deal's terms may still be edited (completed and cancelled deals are final). */
 const EDITABLE: readonly DealStatus[] = [DealStatus.Draft, DealStatus.Signed, DealStatus.Registered];
@@ -41,6 +58,13 @@ export function ifMatchVersion(header: string | undefined): number {
   const match = IF_MATCH_VALUE.exec(header.trim());
   if (!match) throw ValidationFailedException.field(IF_MATCH, 'must be the deal\'s version, such as "3"');
   return Number(match[1]);
+}
+
+/** A deal with what hangs off it. */
+export interface DealRecord {
+  deal: Deal;
+  payments: DealPayment[];
+  adjustments: DealAdjustment[];
 }
 
 /** A deal's links as they will stand: what the checks of create and update look at. */
@@ -65,6 +89,7 @@ export class DealsService {
     private readonly deals: DealsRepository,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
+    private readonly periods: PeriodsService,
   ) {}
 
   async create(caller: Principal, dto: CreateDealDto, claim: IdempotencyClaim | null): Promise<IdempotentResult<DealView>> {
@@ -76,6 +101,7 @@ export class DealsService {
     try {
       return await this.idempotency.transaction(claim, 201, async (manager) => {
         if (!(await this.deals.activeBaseExists(manager, dto.baseId))) throw DealException.reference('baseId', 'must be an active base');
+        await this.periods.assertOpen(manager, dto.signedAt, 'signedAt');
         const lead = dto.leadId ? await this.leadToConvert(manager, dto.leadId, dto) : null;
         const links: DealLinks = {
           baseId: dto.baseId,
@@ -120,11 +146,12 @@ export class DealsService {
     }
   }
 
-  /** A deal the caller may see (404 otherwise, never 403), with its payments. */
-  async get(caller: Principal, id: string): Promise<{ deal: Deal; payments: DealPayment[] }> {
+  /** A deal the caller may see (404 otherwise, never 403), with its payments and adjustments. */
+  async get(caller: Principal, id: string): Promise<DealRecord> {
     const deal = await this.deals.findById(id);
     if (!deal || dealRelation(deal, caller) === DealRelation.None) throw new NotFoundException('deal', id);
-    return { deal, payments: await this.deals.paymentsOf(deal.id) };
+    const [payments, adjustments] = await Promise.all([this.deals.paymentsOf(deal.id), this.deals.adjustmentsOf(deal.id)]);
+    return { deal, payments, adjustments };
   }
 
   list(caller: Principal, query: DealListQueryDto): Promise<Page<Deal>> {
@@ -147,6 +174,8 @@ export class DealsService {
         const deal = await this.staffDeal(manager, caller, id, false);
         if (deal.version !== expected) throw DealException.versionConflict(deal.version);
         if (!EDITABLE.includes(deal.status)) throw DealException.notAllowedIn(deal.status, 'edit', EDITABLE);
+        await this.periods.assertOpen(manager, deal.signedAt, 'signedAt');
+        if (dto.signedAt !== undefined && dto.signedAt !== deal.signedAt) await this.periods.assertOpen(manager, dto.signedAt, 'signedAt');
 
         const links: DealLinks = {
           baseId: deal.baseId,
@@ -159,12 +188,15 @@ export class DealsService {
         if (links.sellerOrgId === links.buyerOrgId) {
           throw ValidationFailedException.field(dto.buyerOrgId ? 'buyerOrgId' : 'sellerOrgId', 'must differ from the other party');
         }
-        checkAmounts(
-          dto.contractAmount ?? deal.contractAmount,
-          dto.techTransactionAmount ?? deal.techTransactionAmount,
-          deal.receivedAmount,
-          dto,
-        );
+        const amounts = {
+          contractAmount: dto.contractAmount ?? deal.contractAmount,
+          techTransactionAmount: dto.techTransactionAmount ?? deal.techTransactionAmount,
+          receivedAmount: deal.receivedAmount,
+        };
+        // The rules hold for the amounts as adjusted, which is what the ledger counts.
+        const adjustments = await this.deals.adjustmentsOf(deal.id, manager);
+        const adjusted = adjustedOrRefused(amounts, adjustments, dto.contractAmount ? 'contractAmount' : 'techTransactionAmount');
+        checkAmounts(adjusted.contractAmount, adjusted.techTransactionAmount, adjusted.receivedAmount, dto);
         await this.checkLinks(manager, links, deal);
 
         const next: Partial<Deal> = {
@@ -201,6 +233,7 @@ export class DealsService {
     return this.dataSource.transaction(async (manager) => {
       const deal = await this.staffDeal(manager, caller, id, true);
       if (!canMoveDeal(deal.status, dto.to)) throw DealException.illegalTransition(deal.status, dto.to);
+      await this.periods.assertOpen(manager, deal.signedAt, 'signedAt');
       if (dto.to === DealStatus.Registered && deal.registrationNo === null) {
         throw DealException.reference('registrationNo', 'must be set (PATCH) before the deal is registered');
       }
@@ -217,6 +250,7 @@ export class DealsService {
       if (!VERIFIABLE_DEAL_STATUSES.includes(deal.status))
         throw DealException.notAllowedIn(deal.status, 'verify', VERIFIABLE_DEAL_STATUSES);
       if (deal.verification === dto.decision) throw DealException.alreadyDecided(deal.verification);
+      await this.periods.assertOpen(manager, deal.signedAt, 'signedAt');
       const updated = await this.write(manager, deal, {
         verification: dto.decision,
         verificationReason: dto.reason,
@@ -239,6 +273,7 @@ export class DealsService {
     return this.idempotency.transaction(claim, 201, async (manager) => {
       const deal = await this.staffDeal(manager, caller, id, true);
       if (!PAYABLE.includes(deal.status)) throw DealException.notAllowedIn(deal.status, 'record a payment on', PAYABLE);
+      await this.periods.assertOpen(manager, dto.receivedAt, 'receivedAt');
       const received = deal.receivedAmount.plus(dto.amount);
       if (received.compare(deal.contractAmount) > 0) {
         throw DealException.amount(
@@ -264,6 +299,48 @@ export class DealsService {
       });
       await this.record(manager, caller, 'receive', deal, updated);
       return { payment: view, deal: DealView.of(updated) };
+    });
+  }
+
+  /**
+   * Corrects one amount with a signed delta dated today (an open month): the recorded amounts stay
+   * as reported, and the effective ones (recorded + adjustments) keep the ledger's rules.
+   */
+  async addAdjustment(caller: Principal, id: string, dto: CreateAdjustmentDto): Promise<AdjustmentReceiptView> {
+    const decrease = dto.delta.trim().startsWith('-');
+    const amount = Money.tryParse(dto.delta.trim().replace(/^[+-]\s*/, ''));
+    if (!amount)
+      throw ValidationFailedException.field('delta', 'must be a signed amount with at most two decimals, such as "-12000.00" or "+500"');
+    if (amount.fen === 0n) throw ValidationFailedException.field('delta', 'must not be zero');
+    const today = platformDate();
+    return this.dataSource.transaction(async (manager) => {
+      const deal = await this.staffDeal(manager, caller, id, true);
+      if (deal.status === DealStatus.Cancelled)
+        throw DealException.notAllowedIn(deal.status, 'adjust', EDITABLE.concat(DealStatus.Completed));
+      await this.periods.assertOpen(manager, today, 'effectiveOn');
+      const earlier = await this.deals.adjustmentsOf(deal.id, manager);
+      const adjustment = { field: dto.field, decrease, amount };
+      const effective = adjustedOrRefused(deal, [...earlier, adjustment], 'delta');
+      checkAmounts(effective.contractAmount, effective.techTransactionAmount, effective.receivedAmount, undefined, 'delta');
+      const stored = await this.deals.insertAdjustment(manager, {
+        dealId: deal.id,
+        ...adjustment,
+        reason: dto.reason,
+        effectiveOn: today,
+        createdById: caller.userId,
+      });
+      const updated = await this.write(manager, deal, {});
+      const adjustments = [...earlier, stored];
+      const view = AdjustmentView.of(stored);
+      await this.audit.record(manager, {
+        actor: caller,
+        action: 'deal.adjust',
+        entity: 'deal',
+        entityId: deal.id,
+        before: DealDetailView.detail(deal, [], earlier),
+        after: { ...DealDetailView.detail(updated, [], adjustments), adjustment: view },
+      });
+      return { adjustment: view, deal: DealDetailView.detail(updated, await this.deals.paymentsOf(deal.id, manager), adjustments) };
     });
   }
 
@@ -359,13 +436,30 @@ export class DealsService {
 }
 
 /** 技术交易额 ≤ 合同成交额, and what was received stays within the contract amount. */
-function checkAmounts(contract: Money, techTransaction: Money, received: Money, sent?: UpdateDealDto): void {
+function checkAmounts(contract: Money, techTransaction: Money, received: Money, sent?: UpdateDealDto, field?: string): void {
   if (techTransaction.compare(contract) > 0) {
-    const field = sent && sent.techTransactionAmount === undefined ? 'contractAmount' : 'techTransactionAmount';
-    throw DealException.amount(field, 'techTransactionAmount (技术交易额) cannot exceed contractAmount (合同成交额)');
+    const named = field ?? (sent && sent.techTransactionAmount === undefined ? 'contractAmount' : 'techTransactionAmount');
+    throw DealException.amount(named, 'techTransactionAmount (技术交易额) cannot exceed contractAmount (合同成交额)');
   }
   if (received.compare(contract) > 0) {
-    throw DealException.amount('contractAmount', `cannot be below the amount already received, ${received.toString()}`);
+    throw DealException.amount(
+      field ?? 'contractAmount',
+      `would leave the amount received, ${received.toString()}, above the contract amount ${contract.toString()}`,
+    );
+  }
+}
+
+/** effectiveAmounts, or a 422 naming `field` when an amount would go below zero. */
+function adjustedOrRefused(
+  amounts: Parameters<typeof effectiveAmounts>[0],
+  adjustments: Parameters<typeof effectiveAmounts>[1],
+  field: string,
+): ReturnType<typeof effectiveAmounts> {
+  try {
+    return effectiveAmounts(amounts, adjustments);
+  } catch (error) {
+    if (error instanceof RangeError) throw DealException.amount(field, 'would take an amount below zero once the adjustments are applied');
+    throw error;
   }
 }
 

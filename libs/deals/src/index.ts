@@ -5,4 +5,6 @@ export * from './deal.exception.js';
 export * from './deal-access.js';
 export * from './dto/deal.view.js';
 export * from './deals.service.js';
+export * from './periods/period.entity.js';
+export * from './periods/periods.service.js';
 export * from './deals.module.js';

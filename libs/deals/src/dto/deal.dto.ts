@@ -4,7 +4,7 @@ import { IsEnum, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLen
 import { IsCalendarDate, IsMoney, Money, PageQueryDto, trim, unlessAbsent } from '#yizhi/core';
 import { FIELD_CODE_MESSAGE, FIELD_CODES } from '#yizhi/fields';
 import { DealCategory, DealStatus, DealVerification } from '../deal-status.js';
-import { REGISTRATION_NO } from '../deal.entity.js';
+import { AdjustedAmount, REGISTRATION_NO } from '../deal.entity.js';
 
 export const DEAL_TITLE_MAX = 200;
 export const DEAL_REASON_MAX = 1000;
@@ -208,4 +208,29 @@ export class DealListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsCalendarDate()
   to?: string;
+}
+
+const DELTA = /^[+-]?\s*[0-9０-９]/;
+
+/** `POST /deals/:id/adjustments`. */
+export class CreateAdjustmentDto {
+  @ApiProperty({ enum: AdjustedAmount, enumName: 'AdjustedAmount' })
+  @IsEnum(AdjustedAmount)
+  field: AdjustedAmount;
+
+  @ApiProperty({
+    type: String,
+    example: '-12000.00',
+    description: 'A signed amount: "-12000.00" lowers the amount, "+500" or "500" raises it; not zero',
+  })
+  @IsString({ message: 'delta must be a signed amount such as "-12000.00" or "+500"' })
+  @Matches(DELTA, { message: 'delta must be a signed amount such as "-12000.00" or "+500"' })
+  delta: string;
+
+  @ApiProperty({ maxLength: DEAL_REASON_MAX, example: '合同补充协议核减设备费' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(DEAL_REASON_MAX)
+  reason: string;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { Money } from '#yizhi/core';
 import { DealCategory, DealStatus, DealVerification } from '../deal-status.js';
-import type { Deal, DealPayment } from '../deal.entity.js';
+import { AdjustedAmount, type Deal, type DealAdjustment, type DealPayment } from '../deal.entity.js';
 
 const money = (description: string, nullable = false) => ApiProperty({ type: String, nullable, example: '1500000.00', description });
 
@@ -80,15 +81,6 @@ export class PaymentView {
   }
 }
 
-/** GET /deals/:id: the deal and its payments, oldest first. */
-export class DealDetailView extends DealView {
-  @ApiProperty({ type: [PaymentView] }) payments: PaymentView[];
-
-  static withPayments(deal: Deal, payments: DealPayment[]): DealDetailView {
-    return { ...DealView.of(deal), payments: payments.map((p) => PaymentView.of(p)) };
-  }
-}
-
 /** POST /deals/:id/payments: the payment, and the deal as it now stands. */
 export class PaymentReceiptView {
   @ApiProperty({ type: PaymentView }) payment: PaymentView;
@@ -98,4 +90,81 @@ export class PaymentReceiptView {
 export class DealPageView {
   @ApiProperty({ type: [DealView] }) items: DealView[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+export class AdjustmentView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: AdjustedAmount, enumName: 'AdjustedAmount' }) field: AdjustedAmount;
+  @ApiProperty({ example: '-12000.00', description: 'Signed' }) delta: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ format: 'date' }) effectiveOn: string;
+  @ApiProperty({ format: 'uuid' }) createdById: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+
+  static of(adjustment: DealAdjustment): AdjustmentView {
+    return {
+      id: adjustment.id,
+      field: adjustment.field,
+      delta: `${adjustment.decrease ? '-' : ''}${adjustment.amount.toString()}`,
+      reason: adjustment.reason,
+      effectiveOn: adjustment.effectiveOn,
+      createdById: adjustment.createdById,
+      createdAt: adjustment.createdAt.toISOString(),
+    };
+  }
+}
+
+/** The recorded amounts with every adjustment applied. */
+export class EffectiveAmountsView {
+  @money('合同成交额, adjusted') contractAmount: string;
+  @money('技术交易额, adjusted') techTransactionAmount: string;
+  @money('实际到账, adjusted') receivedAmount: string;
+}
+
+/** GET /deals/:id: the deal, its payments and adjustments (oldest first), and its amounts once adjusted. */
+export class DealDetailView extends DealView {
+  @ApiProperty({ type: [PaymentView] }) payments: PaymentView[];
+  @ApiProperty({ type: [AdjustmentView] }) adjustments: AdjustmentView[];
+  @ApiProperty({ type: EffectiveAmountsView }) effective: EffectiveAmountsView;
+
+  static detail(deal: Deal, payments: DealPayment[], adjustments: DealAdjustment[]): DealDetailView {
+    const effective = effectiveAmounts(deal, adjustments);
+    return {
+      ...DealView.of(deal),
+      payments: payments.map((p) => PaymentView.of(p)),
+      adjustments: adjustments.map((a) => AdjustmentView.of(a)),
+      effective: {
+        contractAmount: effective.contractAmount.toString(),
+        techTransactionAmount: effective.techTransactionAmount.toString(),
+        receivedAmount: effective.receivedAmount.toString(),
+      },
+    };
+  }
+}
+
+/** POST /deals/:id/adjustments: the adjustment, and the deal as it now stands. */
+export class AdjustmentReceiptView {
+  @ApiProperty({ type: AdjustmentView }) adjustment: AdjustmentView;
+  @ApiProperty({ type: DealDetailView }) deal: DealDetailView;
+}
+
+/**
+ * The deal's amounts with its adjustments applied, in fen; a result below zero is a RangeError
+ * (the service refuses such an adjustment before it is stored).
+ */
+export function effectiveAmounts(
+  deal: Pick<Deal, 'contractAmount' | 'techTransactionAmount' | 'receivedAmount'>,
+  adjustments: readonly Pick<DealAdjustment, 'field' | 'decrease' | 'amount'>[],
+): Record<AdjustedAmount, Money> {
+  const totals: Record<AdjustedAmount, bigint> = {
+    [AdjustedAmount.ContractAmount]: deal.contractAmount.fen,
+    [AdjustedAmount.TechTransactionAmount]: deal.techTransactionAmount.fen,
+    [AdjustedAmount.ReceivedAmount]: deal.receivedAmount.fen,
+  };
+  for (const a of adjustments) totals[a.field] += a.decrease ? -a.amount.fen : a.amount.fen;
+  return {
+    [AdjustedAmount.ContractAmount]: Money.ofFen(totals.contractAmount),
+    [AdjustedAmount.TechTransactionAmount]: Money.ofFen(totals.techTransactionAmount),
+    [AdjustedAmount.ReceivedAmount]: Money.ofFen(totals.receivedAmount),
+  };
 }
