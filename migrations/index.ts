@@ -11,6 +11,7 @@ import { MatchProfileCounts1795940000000 } from './1795940000000-MatchProfileCou
 import { MatchCorpus1795950000000 } from './1795950000000-MatchCorpus.js';
 import { Deals1795960000000 } from './1795960000000-Deals.js';
 import { DealPeriods1795970000000 } from './1795970000000-DealPeriods.js';
+import { ServiceRecords1795980000000 } from './1795980000000-ServiceRecords.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MatchCorpus1795950000000,
   Deals1795960000000,
   DealPeriods1795970000000,
+  ServiceRecords1795980000000,
 ];

@@ -2,19 +2,28 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '#yizhi/audit';
 import { IdempotencyModule } from '#yizhi/core';
+import { IdentityCoreModule } from '#yizhi/identity';
 import { Deal, DealAdjustment, DealPayment } from './deal.entity.js';
 import { DealsController } from './deals.controller.js';
 import { DealsRepository } from './deals.repository.js';
 import { DealsService } from './deals.service.js';
 import { Period } from './periods/period.entity.js';
+import { ServiceRecord } from './service-records/service-record.entity.js';
+import { ServiceRecordsController } from './service-records/service-records.controller.js';
+import { ServiceRecordsService } from './service-records/service-records.service.js';
 import { PeriodsController } from './periods/periods.controller.js';
 import { PeriodsService } from './periods/periods.service.js';
 
-/** The deals ledger: deals, their status and verification, payments, adjustments, and closed periods. */
+/** The deals ledger: deals, their status and verification, payments, adjustments, closed periods, and the bases' service records. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Deal, DealPayment, DealAdjustment, Period]), AuditModule, IdempotencyModule],
-  controllers: [DealsController, PeriodsController],
-  providers: [DealsRepository, DealsService, PeriodsService],
+  imports: [
+    TypeOrmModule.forFeature([Deal, DealPayment, DealAdjustment, Period, ServiceRecord]),
+    IdentityCoreModule,
+    AuditModule,
+    IdempotencyModule,
+  ],
+  controllers: [DealsController, PeriodsController, ServiceRecordsController],
+  providers: [DealsRepository, DealsService, PeriodsService, ServiceRecordsService],
   exports: [DealsService, PeriodsService],
 })
 export class DealsModule {}

@@ -7,4 +7,5 @@ export * from './dto/deal.view.js';
 export * from './deals.service.js';
 export * from './periods/period.entity.js';
 export * from './periods/periods.service.js';
+export * from './service-records/service-record.entity.js';
 export * from './deals.module.js';

@@ -1,5 +1,7 @@
 /** Identity: organisations (with credit-code checks), users, passwords, tokens, login throttling and the global access guard. */
 export * from './organizations/credit-code.js';
+export * from './organizations/is-credit-code.decorator.js';
+export * from './organizations/organizations.service.js';
 export * from './organizations/organization.entity.js';
 export * from './users/user.entity.js';
 export * from './auth/refresh-token.entity.js';

@@ -11,6 +11,24 @@ export class OrganizationsRepository {
     return (manager?.getRepository(Organization) ?? this.organizations).findOneBy({ id });
   }
 
+  /** Inserts a pending organisation unless its credit code is taken; the organisation with that code, and whether it is new. */
+  async insertOrFind(
+    manager: EntityManager,
+    values: Pick<Organization, 'name' | 'kind' | 'creditCode' | 'region'>,
+  ): Promise<{ organization: Organization; created: boolean }> {
+    const inserted = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Organization)
+      .values({ ...values, status: OrganizationStatus.Pending })
+      .orIgnore()
+      .returning('id')
+      .execute();
+    const created = (inserted.raw as unknown[]).length > 0;
+    const organization = await manager.getRepository(Organization).findOneByOrFail({ creditCode: values.creditCode });
+    return { organization, created };
+  }
+
   /** Moves a pending organisation to its decision; false when it was no longer pending. */
   async decide(
     manager: EntityManager,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AuditService } from '#yizhi/audit';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { OrganizationView } from '../dto/views.js';
 import { NotFoundException, Role, type Principal } from '#yizhi/core';
 import type { VerifyOrganizationDto } from '../dto/verify-organization.dto.js';
@@ -21,6 +21,30 @@ export class OrganizationsService {
   async getVisible(id: string, caller: Principal): Promise<Organization> {
     const organization = caller.role === Role.Admin || caller.organizationId === id ? await this.organizations.findById(id) : null;
     if (!organization) throw new NotFoundException('organization', id);
+    return organization;
+  }
+
+  /**
+   * The organisation with this credit code, created as pending (and audited) when the platform
+   * does not know it yet: a base served it, or a deal names it, before it registered. In the
+   * caller's transaction.
+   */
+  async ensureByCreditCode(
+    manager: EntityManager,
+    caller: Principal,
+    values: Pick<Organization, 'name' | 'kind' | 'creditCode' | 'region'>,
+  ): Promise<Organization> {
+    const { organization, created } = await this.organizations.insertOrFind(manager, values);
+    if (created) {
+      await this.audit.record(manager, {
+        actor: caller,
+        action: 'organization.create',
+        entity: 'organization',
+        entityId: organization.id,
+        before: null,
+        after: OrganizationView.of(organization),
+      });
+    }
     return organization;
   }
 
