@@ -12,6 +12,7 @@ import { MatchCorpus1795950000000 } from './1795950000000-MatchCorpus.js';
 import { Deals1795960000000 } from './1795960000000-Deals.js';
 import { DealPeriods1795970000000 } from './1795970000000-DealPeriods.js';
 import { ServiceRecords1795980000000 } from './1795980000000-ServiceRecords.js';
+import { Anomalies1795990000000 } from './1795990000000-Anomalies.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Deals1795960000000,
   DealPeriods1795970000000,
   ServiceRecords1795980000000,
+  Anomalies1795990000000,
 ];

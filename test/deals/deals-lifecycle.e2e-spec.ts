@@ -74,10 +74,10 @@ describe('deals', () => {
     });
 
     it('refuses a technology-transaction amount above the contract amount (422 naming it), writing nothing', async () => {
-      const before = await dealCount();
+      const before = await dealCount('base_id = $1', [world.baseId]);
       const res = await api().create(world.operator, dealBody(world, { contractAmount: '100.00', techTransactionAmount: '100.01' }));
       expectErrorBody(res, 422, 'AMOUNT_RULE', ['techTransactionAmount']);
-      expect(await dealCount()).toBe(before);
+      expect(await dealCount('base_id = $1', [world.baseId])).toBe(before);
     });
 
     it('refuses a registration number another deal has (409 naming registrationNo), writing nothing', async () => {
@@ -291,14 +291,14 @@ describe('deals', () => {
     it('refuses the same key with a different body (409 naming Idempotency-Key), writing nothing', async () => {
       const headers = key();
       await expectOk(api().create(world.operator, dealBody(world, { title: '第一份合同' }), headers), 201);
-      const before = await dealCount();
+      const before = await dealCount('base_id = $1', [world.baseId]);
       expectErrorBody(
         await api().create(world.operator, dealBody(world, { title: '第二份合同' }), headers),
         409,
         'IDEMPOTENCY_KEY_REUSED',
         ['Idempotency-Key'],
       );
-      expect(await dealCount()).toBe(before);
+      expect(await dealCount('base_id = $1', [world.baseId])).toBe(before);
     });
 
     it('gives one deal for eight concurrent requests with one key; the others replay it', async () => {
@@ -329,14 +329,14 @@ describe('deals', () => {
     });
 
     it('refuses a malformed key with 400 naming Idempotency-Key', async () => {
-      const before = await dealCount();
+      const before = await dealCount('base_id = $1', [world.baseId]);
       expectErrorBody(
         await api().create(world.operator, dealBody(world), { 'idempotency-key': 'x'.repeat(256) }),
         400,
         'VALIDATION_FAILED',
         ['Idempotency-Key'],
       );
-      expect(await dealCount()).toBe(before);
+      expect(await dealCount('base_id = $1', [world.baseId])).toBe(before);
     });
   });
 });

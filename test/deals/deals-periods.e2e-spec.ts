@@ -86,9 +86,9 @@ describe('periods and adjustments', () => {
 
   describe('a closed month', () => {
     it('takes no new deal signed in it (422 PERIOD_CLOSED naming signedAt), writing nothing', async () => {
-      const before = await dealCount();
+      const before = await dealCount('base_id = $1', [world.baseId]);
       expectErrorBody(await api().create(world.operator, dealBody(world, { signedAt: IN_MONTH })), 422, 'PERIOD_CLOSED', ['signedAt']);
-      expect(await dealCount()).toBe(before);
+      expect(await dealCount('base_id = $1', [world.baseId])).toBe(before);
     });
 
     it('refuses edits, moves and verification of its deals, and moving a deal into it, changing nothing', async () => {

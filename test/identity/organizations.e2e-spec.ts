@@ -37,6 +37,7 @@ describe('organizations', () => {
         region: '重庆市渝北区',
         status: 'pending',
         statusReason: null,
+        relatedPartyGroup: null,
         verifiedAt: null,
         createdAt: expect.any(String),
       });

@@ -8,6 +8,8 @@ export const SCHEDULES: readonly { id: string; job: JobName; pattern: string }[]
   // Hourly, so that each run deletes about an hour's worth of rows.
   { id: 'purge-dispatched-outbox-hourly', job: JobName.PurgeDispatchedOutbox, pattern: '43 * * * *' },
   { id: 'purge-idempotency-keys-hourly', job: JobName.PurgeIdempotencyKeys, pattern: '29 * * * *' },
+  // At night, when the ledger is quiet.
+  { id: 'scan-anomalies-nightly', job: JobName.ScanAnomalies, pattern: '10 2 * * *' },
 ];
 
 export const SCHEDULE_TIME_ZONE = PLATFORM_TIME_ZONE;

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ConfigModule, IdempotencyJobsModule, JobRegistry, OutboxJobsModule, QueueModule } from '#yizhi/core';
 import { DatabaseModule } from '#yizhi/database';
 import { CatalogJobsModule } from '#yizhi/catalog';
+import { DealsJobsModule } from '#yizhi/deals';
 import { IdentityJobsModule } from '#yizhi/identity';
 import { MatchingJobsModule } from '#yizhi/matching';
 import { MaintenanceProcessor, MatchingProcessor } from './processors.js';
@@ -17,6 +18,7 @@ import { SchedulerService } from './scheduler.service.js';
     IdentityJobsModule,
     CatalogJobsModule,
     MatchingJobsModule,
+    DealsJobsModule,
     // The outbox relay (started at bootstrap, stopped on shutdown) and the purge of dispatched rows.
     OutboxJobsModule,
     IdempotencyJobsModule,

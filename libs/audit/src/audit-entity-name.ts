@@ -14,6 +14,7 @@ export const AUDIT_ENTITY_NAMES = [
   'service_record',
   'period',
   'program',
+  'anomaly',
 ] as const;
 
 export type AuditEntityName = (typeof AUDIT_ENTITY_NAMES)[number];

@@ -2,7 +2,7 @@ import { AuditChainHead, AuditEvent } from '#yizhi/audit';
 import { Base } from '#yizhi/bases';
 import { Listing, Need } from '#yizhi/catalog';
 import { IdempotencyKey, OutboxMessage } from '#yizhi/core';
-import { Deal, DealAdjustment, DealPayment, Period, ServiceRecord } from '#yizhi/deals';
+import { Anomaly, Deal, DealAdjustment, DealPayment, Period, ServiceRecord } from '#yizhi/deals';
 import { Field } from '#yizhi/fields';
 import { Organization, RefreshToken, User } from '#yizhi/identity';
 import { Lead, LeadNote } from '#yizhi/leads';
@@ -37,6 +37,7 @@ export const ENTITIES = [
   DealAdjustment,
   Period,
   ServiceRecord,
+  Anomaly,
 ];
 
 export { MIGRATIONS };

@@ -23,7 +23,11 @@ export const REGISTRATION_NO = /^[0-9A-Z]{14,24}$/;
 @Check('deal_parties_check', 'seller_organization_id <> buyer_organization_id')
 @Check('deal_registration_no_check', `registration_no ~ '${REGISTRATION_NO.source}'`)
 @Check('deal_verification_reason_check', "(verification = 'unverified') = (verification_reason IS NULL)")
-@Index('deal_registration_no_key', ['registrationNo'], { unique: true, where: 'registration_no IS NOT NULL' })
+// Unique among the deals that count; a cancelled deal's number may come back (and is flagged as an anomaly).
+@Index('deal_registration_no_key', ['registrationNo'], { unique: true, where: "registration_no IS NOT NULL AND status <> 'cancelled'" })
+@Index('deal_registration_no_idx', ['registrationNo'])
+// The anomaly rules look for deals of the same two parties around a date.
+@Index('deal_parties_idx', ['sellerOrganizationId', 'buyerOrganizationId', 'signedAt'])
 // A lead becomes at most one deal.
 @Index('deal_lead_key', ['leadId'], { unique: true, where: 'lead_id IS NOT NULL' })
 // GET /deals, newest first, for each kind of caller: a base's operators, either party, an admin.

@@ -3,6 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '#yizhi/audit';
 import { IdempotencyModule } from '#yizhi/core';
 import { IdentityCoreModule } from '#yizhi/identity';
+import { AnomaliesController } from './anomalies/anomalies.controller.js';
+import { AnomaliesService } from './anomalies/anomalies.service.js';
+import { Anomaly } from './anomalies/anomaly.entity.js';
+import { AnomalyScanHandler } from './anomalies/anomaly-scan.handler.js';
 import { Deal, DealAdjustment, DealPayment } from './deal.entity.js';
 import { DealsController } from './deals.controller.js';
 import { DealsRepository } from './deals.repository.js';
@@ -17,13 +21,20 @@ import { PeriodsService } from './periods/periods.service.js';
 /** The deals ledger: deals, their status and verification, payments, adjustments, closed periods, and the bases' service records. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Deal, DealPayment, DealAdjustment, Period, ServiceRecord]),
+    TypeOrmModule.forFeature([Deal, DealPayment, DealAdjustment, Period, ServiceRecord, Anomaly]),
     IdentityCoreModule,
     AuditModule,
     IdempotencyModule,
   ],
-  controllers: [DealsController, PeriodsController, ServiceRecordsController],
-  providers: [DealsRepository, DealsService, PeriodsService, ServiceRecordsService],
-  exports: [DealsService, PeriodsService],
+  controllers: [DealsController, PeriodsController, ServiceRecordsController, AnomaliesController],
+  providers: [DealsRepository, DealsService, PeriodsService, ServiceRecordsService, AnomaliesService],
+  exports: [DealsService, PeriodsService, AnomaliesService],
 })
 export class DealsModule {}
+
+/** What the worker runs of the ledger: the nightly anomaly scan. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Deal, Anomaly]), AuditModule],
+  providers: [AnomaliesService, AnomalyScanHandler],
+})
+export class DealsJobsModule {}

@@ -44,6 +44,7 @@ import {
   type PaymentReceiptView,
 } from './dto/deal.view.js';
 import { PeriodsService } from './periods/periods.service.js';
+import { AnomaliesService } from './anomalies/anomalies.service.js';
 
 /** The states in which a deal's terms may still be edited (completed and cancelled deals are final). */
 const EDITABLE: readonly DealStatus[] = [DealStatus.Draft, DealStatus.Signed, DealStatus.Registered];
@@ -90,6 +91,7 @@ export class DealsService {
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
     private readonly periods: PeriodsService,
+    private readonly anomalies: AnomaliesService,
   ) {}
 
   async create(caller: Principal, dto: CreateDealDto, claim: IdempotencyClaim | null): Promise<IdempotentResult<DealView>> {
@@ -139,6 +141,7 @@ export class DealsService {
         });
         await this.record(manager, caller, 'create', null, deal);
         if (lead) await this.convertLead(manager, caller, lead, deal.id);
+        await this.anomalies.check(manager, [deal.id], caller);
         return DealView.of(deal);
       });
     } catch (error) {
@@ -222,6 +225,7 @@ export class DealsService {
         const updated = await this.deals.updateAtVersion(manager, id, expected, changes);
         if (!updated) throw DealException.versionConflict((await this.deals.currentVersion(manager, id)) ?? expected);
         await this.record(manager, caller, 'update', deal, updated);
+        await this.anomalies.check(manager, [deal.id], caller);
         return updated;
       });
     } catch (error) {
@@ -239,6 +243,7 @@ export class DealsService {
       }
       const updated = await this.write(manager, deal, { status: dto.to });
       await this.record(manager, caller, DEAL_STATUS_VERBS[dto.to], deal, updated);
+      await this.anomalies.check(manager, [deal.id], caller);
       return updated;
     });
   }

@@ -8,4 +8,7 @@ export * from './deals.service.js';
 export * from './periods/period.entity.js';
 export * from './periods/periods.service.js';
 export * from './service-records/service-record.entity.js';
+export * from './anomalies/anomaly.entity.js';
+export * from './anomalies/anomaly-rules.js';
+export * from './anomalies/anomalies.service.js';
 export * from './deals.module.js';

@@ -13,6 +13,7 @@ export enum JobName {
   PurgeDispatchedOutbox = 'purge-dispatched-outbox',
   ComputeMatches = 'compute-matches',
   PurgeIdempotencyKeys = 'purge-idempotency-keys',
+  ScanAnomalies = 'scan-anomalies',
 }
 
 /** The typed payload of each job. */
@@ -23,6 +24,7 @@ export interface JobPayloads {
   /** Recompute one catalogue item's matches from its current state (or drop them when it left the catalogue). */
   [JobName.ComputeMatches]: { kind: 'listing' | 'need'; id: string };
   [JobName.PurgeIdempotencyKeys]: Record<string, never>;
+  [JobName.ScanAnomalies]: Record<string, never>;
 }
 
 /** Which queue carries each job. */
@@ -32,6 +34,7 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.PurgeDispatchedOutbox]: QueueName.Maintenance,
   [JobName.ComputeMatches]: QueueName.Matching,
   [JobName.PurgeIdempotencyKeys]: QueueName.Maintenance,
+  [JobName.ScanAnomalies]: QueueName.Maintenance,
 };
 
 /** Bounds that keep Redis memory flat: finished jobs stay readable for a while, then go. */

@@ -31,6 +31,7 @@ export class OrganizationView {
   @ApiProperty({ example: '重庆市渝北区' }) region: string;
   @ApiProperty({ enum: OrganizationStatus, enumName: 'OrganizationStatus' }) status: OrganizationStatus;
   @ApiProperty({ type: String, nullable: true }) statusReason: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Related parties share a group' }) relatedPartyGroup: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) verifiedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 
@@ -43,6 +44,7 @@ export class OrganizationView {
       region: org.region,
       status: org.status,
       statusReason: org.statusReason,
+      relatedPartyGroup: org.relatedPartyGroup,
       verifiedAt: org.verifiedAt?.toISOString() ?? null,
       createdAt: org.createdAt.toISOString(),
     };

@@ -37,6 +37,14 @@ export class Organization {
   @Column({ name: 'status_reason', type: 'text', nullable: true })
   statusReason: string | null;
 
+  /**
+   * Related parties (关联方): organisations an admin put in the same group (a group company, a
+   * university and its spin-off). A credit-code prefix is not enough to tell; this is explicit.
+   */
+  @Index('organization_related_party_group_idx', { where: 'related_party_group IS NOT NULL' })
+  @Column({ name: 'related_party_group', type: 'text', nullable: true })
+  relatedPartyGroup: string | null;
+
   @Column({ name: 'verified_at', type: 'timestamptz', nullable: true })
   verifiedAt: Date | null;
 

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Role, Roles, UuidPipe, type Principal } from '#yizhi/core';
-import { VerifyOrganizationDto } from '../dto/verify-organization.dto.js';
+import { RelatedPartyGroupDto, VerifyOrganizationDto } from '../dto/verify-organization.dto.js';
 import { OrganizationView } from '../dto/views.js';
 import { OrganizationsService } from './organizations.service.js';
 
@@ -28,5 +28,17 @@ export class OrganizationsController {
     @CurrentUser() caller: Principal,
   ): Promise<OrganizationView> {
     return OrganizationView.of(await this.organizations.decide(id, dto, caller));
+  }
+
+  @Roles(Role.Admin)
+  @Put(':id/related-party-group')
+  @ApiOperation({ summary: 'Mark related parties (关联方): organisations in the same group; deals between them are flagged' })
+  @ApiOkResponse({ type: OrganizationView })
+  async relate(
+    @Param('id', UuidPipe) id: string,
+    @Body() dto: RelatedPartyGroupDto,
+    @CurrentUser() caller: Principal,
+  ): Promise<OrganizationView> {
+    return OrganizationView.of(await this.organizations.setRelatedPartyGroup(id, dto.group ?? null, caller));
   }
 }

@@ -6,7 +6,7 @@ import { OrganizationView } from '../dto/views.js';
 import { NotFoundException, Role, type Principal } from '#yizhi/core';
 import type { VerifyOrganizationDto } from '../dto/verify-organization.dto.js';
 import { IdentityException } from '../identity.exception.js';
-import { OrganizationStatus, type Organization } from './organization.entity.js';
+import { Organization, OrganizationStatus } from './organization.entity.js';
 import { OrganizationsRepository } from './organizations.repository.js';
 
 @Injectable()
@@ -46,6 +46,26 @@ export class OrganizationsService {
       });
     }
     return organization;
+  }
+
+  /** Puts an organisation in a group of related parties (or takes it out, with null); audited. */
+  async setRelatedPartyGroup(id: string, group: string | null, caller: Principal): Promise<Organization> {
+    return this.dataSource.transaction(async (manager) => {
+      const before = await this.organizations.findById(id, manager);
+      if (!before) throw new NotFoundException('organization', id);
+      if (before.relatedPartyGroup === group) return before;
+      await manager.getRepository(Organization).update({ id }, { relatedPartyGroup: group });
+      const after = (await this.organizations.findById(id, manager))!;
+      await this.audit.record(manager, {
+        actor: caller,
+        action: 'organization.relate',
+        entity: 'organization',
+        entityId: id,
+        before: OrganizationView.of(before),
+        after: OrganizationView.of(after),
+      });
+      return after;
+    });
   }
 
   async decide(id: string, dto: VerifyOrganizationDto, caller: Principal): Promise<Organization> {

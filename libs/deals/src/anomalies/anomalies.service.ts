@@ -1,0 +1,106 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '#yizhi/audit';
+import {
+  createdKey,
+  decodeCreatedCursor,
+  DomainException,
+  NotFoundException,
+  toPage,
+  type Page,
+  type Principal,
+} from '#yizhi/core';
+import { Anomaly, AnomalyStatus } from './anomaly.entity.js';
+import { RULE_QUERIES } from './anomaly-rules.js';
+import { AnomalyView, type AnomalyListQueryDto } from './anomaly.dto.js';
+
+/**
+ * Anomaly rules over the ledger: run on every deal write (in its transaction, for that deal) and
+ * nightly over every deal; an admin lists the flags and resolves them with a note.
+ */
+@Injectable()
+export class AnomaliesService {
+  private readonly logger = new Logger(AnomaliesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Runs every rule on these deals in the caller's transaction; the new flags, each audited. */
+  check(manager: EntityManager, dealIds: readonly string[], actor: Principal | null): Promise<Anomaly[]> {
+    return this.run(manager, 'd.id = ANY($1::uuid[])', [dealIds], actor);
+  }
+
+  /** The nightly scan: every rule over every deal, one transaction per rule. The number of new flags. */
+  async scanAll(): Promise<number> {
+    let raised = 0;
+    for (const query of RULE_QUERIES) {
+      const found = await this.dataSource.transaction((manager) => this.run(manager, '$1::uuid[] IS NULL', [null], null, [query]));
+      raised += found.length;
+    }
+    if (raised) this.logger.log(`the anomaly scan raised ${raised} new flags`);
+    return raised;
+  }
+
+  async list(query: AnomalyListQueryDto): Promise<Page<AnomalyView>> {
+    const q = this.dataSource.getRepository(Anomaly).createQueryBuilder('a').innerJoin('a.deal', 'd').addSelect(['d.baseId']);
+    q.andWhere('a.status = :status', { status: query.status ?? AnomalyStatus.Open });
+    if (query.rule) q.andWhere('a.rule = :rule', { rule: query.rule });
+    if (query.dealId) q.andWhere('a.dealId = :dealId', { dealId: query.dealId });
+    if (query.baseId) q.andWhere('d.baseId = :baseId', { baseId: query.baseId });
+    if (query.cursor) {
+      const after = decodeCreatedCursor(query.cursor);
+      q.andWhere('(a.createdAt, a.id) < (CAST(:afterCreated AS timestamptz), CAST(:afterId AS uuid))', { afterCreated: after.c, afterId: after.id });
+    }
+    const rows = await q
+      .orderBy('a.createdAt', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .limit(query.limit + 1)
+      .getMany();
+    return toPage(rows, query.limit, createdKey, (a) => AnomalyView.of(a));
+  }
+
+  async resolve(caller: Principal, id: string, note: string): Promise<AnomalyView> {
+    return this.dataSource.transaction(async (manager) => {
+      const anomaly = await manager.findOne(Anomaly, { where: { id }, relations: { deal: true }, lock: { mode: 'pessimistic_write', tables: ['anomaly'] } });
+      if (!anomaly) throw new NotFoundException('anomaly', id);
+      if (anomaly.status !== AnomalyStatus.Open) {
+        throw new DomainException('ILLEGAL_TRANSITION', 422, `The anomaly is ${anomaly.status}`, [{ field: 'note', message: `the anomaly is ${anomaly.status}` }]);
+      }
+      const before = AnomalyView.of(anomaly);
+      Object.assign(anomaly, { status: AnomalyStatus.Resolved, resolutionNote: note, resolvedById: caller.userId, resolvedAt: new Date() });
+      await manager.save(Anomaly, anomaly);
+      const after = AnomalyView.of(anomaly);
+      await this.audit.record(manager, { actor: caller, action: 'anomaly.resolve', entity: 'anomaly', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  private async run(
+    manager: EntityManager,
+    scope: string,
+    first: unknown[],
+    actor: Principal | null,
+    queries = RULE_QUERIES,
+  ): Promise<Anomaly[]> {
+    const raised: Anomaly[] = [];
+    for (const query of queries) {
+      const rows = (await manager.query(
+        `INSERT INTO anomaly (deal_id, rule, detail)
+         SELECT f.deal_id, '${query.rule}', f.detail FROM (${query.sql(scope)}) f
+         ON CONFLICT (deal_id, rule) DO NOTHING
+         RETURNING id`,
+        [...first, ...query.params()],
+      )) as { id: string }[];
+      if (!rows.length) continue;
+      const anomalies = await manager.find(Anomaly, { where: rows.map((r) => ({ id: r.id })), relations: { deal: true } });
+      for (const anomaly of anomalies) {
+        await this.audit.record(manager, { actor, action: 'anomaly.flag', entity: 'anomaly', entityId: anomaly.id, before: null, after: AnomalyView.of(anomaly) });
+      }
+      raised.push(...anomalies);
+    }
+    return raised;
+  }
+}
