@@ -2,15 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '#yizhi/audit';
-import {
-  createdKey,
-  decodeCreatedCursor,
-  DomainException,
-  NotFoundException,
-  toPage,
-  type Page,
-  type Principal,
-} from '#yizhi/core';
+import { createdKey, decodeCreatedCursor, DomainException, NotFoundException, toPage, type Page, type Principal } from '#yizhi/core';
 import { Anomaly, AnomalyStatus } from './anomaly.entity.js';
 import { RULE_QUERIES } from './anomaly-rules.js';
 import { AnomalyView, type AnomalyListQueryDto } from './anomaly.dto.js';
@@ -52,7 +44,10 @@ export class AnomaliesService {
     if (query.baseId) q.andWhere('d.baseId = :baseId', { baseId: query.baseId });
     if (query.cursor) {
       const after = decodeCreatedCursor(query.cursor);
-      q.andWhere('(a.createdAt, a.id) < (CAST(:afterCreated AS timestamptz), CAST(:afterId AS uuid))', { afterCreated: after.c, afterId: after.id });
+      q.andWhere('(a.createdAt, a.id) < (CAST(:afterCreated AS timestamptz), CAST(:afterId AS uuid))', {
+        afterCreated: after.c,
+        afterId: after.id,
+      });
     }
     const rows = await q
       .orderBy('a.createdAt', 'DESC')
@@ -64,10 +59,16 @@ export class AnomaliesService {
 
   async resolve(caller: Principal, id: string, note: string): Promise<AnomalyView> {
     return this.dataSource.transaction(async (manager) => {
-      const anomaly = await manager.findOne(Anomaly, { where: { id }, relations: { deal: true }, lock: { mode: 'pessimistic_write', tables: ['anomaly'] } });
+      const anomaly = await manager.findOne(Anomaly, {
+        where: { id },
+        relations: { deal: true },
+        lock: { mode: 'pessimistic_write', tables: ['anomaly'] },
+      });
       if (!anomaly) throw new NotFoundException('anomaly', id);
       if (anomaly.status !== AnomalyStatus.Open) {
-        throw new DomainException('ILLEGAL_TRANSITION', 422, `The anomaly is ${anomaly.status}`, [{ field: 'note', message: `the anomaly is ${anomaly.status}` }]);
+        throw new DomainException('ILLEGAL_TRANSITION', 422, `The anomaly is ${anomaly.status}`, [
+          { field: 'note', message: `the anomaly is ${anomaly.status}` },
+        ]);
       }
       const before = AnomalyView.of(anomaly);
       Object.assign(anomaly, { status: AnomalyStatus.Resolved, resolutionNote: note, resolvedById: caller.userId, resolvedAt: new Date() });
@@ -97,7 +98,14 @@ export class AnomaliesService {
       if (!rows.length) continue;
       const anomalies = await manager.find(Anomaly, { where: rows.map((r) => ({ id: r.id })), relations: { deal: true } });
       for (const anomaly of anomalies) {
-        await this.audit.record(manager, { actor, action: 'anomaly.flag', entity: 'anomaly', entityId: anomaly.id, before: null, after: AnomalyView.of(anomaly) });
+        await this.audit.record(manager, {
+          actor,
+          action: 'anomaly.flag',
+          entity: 'anomaly',
+          entityId: anomaly.id,
+          before: null,
+          after: AnomalyView.of(anomaly),
+        });
       }
       raised.push(...anomalies);
     }

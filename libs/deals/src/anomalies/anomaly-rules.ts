@@ -40,13 +40,17 @@ export interface RuleQuery {
 export const RULE_QUERIES: readonly RuleQuery[] = [
   {
     rule: AnomalyRule.TechEqualsContract,
-    sql: (scope) => `SELECT d.id AS deal_id, '技术开发合同的技术交易额与合同成交额相同（' || ${yuan('d.contract_amount')} || '元），未扣除任何非技术性费用' AS detail
+    sql: (
+      scope,
+    ) => `SELECT d.id AS deal_id, '技术开发合同的技术交易额与合同成交额相同（' || ${yuan('d.contract_amount')} || '元），未扣除任何非技术性费用' AS detail
       FROM deal d WHERE ${scope} AND d.status <> 'cancelled' AND d.category = 'development' AND d.tech_transaction_amount = d.contract_amount`,
     params: () => [],
   },
   {
     rule: AnomalyRule.RepeatParties,
-    sql: (scope) => `SELECT d.id AS deal_id, '同一对当事方在${L.repeatPartiesDays}天内再次签约（另一份合同签订于' || o.signed_at || '）' AS detail
+    sql: (
+      scope,
+    ) => `SELECT d.id AS deal_id, '同一对当事方在${L.repeatPartiesDays}天内再次签约（另一份合同签订于' || o.signed_at || '）' AS detail
       FROM deal d CROSS JOIN LATERAL (
         SELECT o.signed_at FROM deal o
          WHERE o.id <> d.id AND o.status <> 'cancelled' AND ${SAME_PARTIES}
@@ -57,7 +61,9 @@ export const RULE_QUERIES: readonly RuleQuery[] = [
   },
   {
     rule: AnomalyRule.SplitContracts,
-    sql: (scope) => `SELECT d.id AS deal_id, '与同一当事方在${L.splitWindowDays}天内签订' || g.n || '份均低于500万元的合同，合计' || ${yuan('g.total')} || '元，超过专家评审线' AS detail
+    sql: (
+      scope,
+    ) => `SELECT d.id AS deal_id, '与同一当事方在${L.splitWindowDays}天内签订' || g.n || '份均低于500万元的合同，合计' || ${yuan('g.total')} || '元，超过专家评审线' AS detail
       FROM deal d CROSS JOIN LATERAL (
         SELECT count(*) AS n, sum(o.contract_amount)::bigint AS total FROM deal o
          WHERE o.status <> 'cancelled' AND ${SAME_PARTIES} AND o.contract_amount < $2::bigint
