@@ -13,6 +13,8 @@ import {
   UndeclaredQueryInterceptor,
   type AppConfig,
 } from '#yizhi/core';
+import fastifyMultipart from '@fastify/multipart';
+import { IMPORT_MAX_BYTES } from '#yizhi/deals';
 import { AppModule } from './app.module.js';
 import { setupOpenApi } from './docs/openapi.js';
 import { HttpMetrics } from './metrics/http-metrics.js';
@@ -50,6 +52,9 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   if (config.jwtSecretGenerated) logger.warn('JWT_SECRET is not set: using a random per-process secret, so tokens die with the process');
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, { logger: new PinoNestLogger(logger) });
+
+  // Multipart for POST /deals/import only (other routes take JSON): one file, a few text fields.
+  await app.register(fastifyMultipart, { limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1024 } });
 
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [{ path: 'metrics', method: RequestMethod.GET }],

@@ -11,6 +11,8 @@ import { Deal, DealAdjustment, DealPayment } from './deal.entity.js';
 import { DealsController } from './deals.controller.js';
 import { DealsRepository } from './deals.repository.js';
 import { DealsService } from './deals.service.js';
+import { DealImportService } from './import/deal-import.service.js';
+import { DealSheetsController } from './import/deal-sheets.controller.js';
 import { Period } from './periods/period.entity.js';
 import { ServiceRecord } from './service-records/service-record.entity.js';
 import { ServiceRecordsController } from './service-records/service-records.controller.js';
@@ -26,8 +28,8 @@ import { PeriodsService } from './periods/periods.service.js';
     AuditModule,
     IdempotencyModule,
   ],
-  controllers: [DealsController, PeriodsController, ServiceRecordsController, AnomaliesController],
-  providers: [DealsRepository, DealsService, PeriodsService, ServiceRecordsService, AnomaliesService],
+  controllers: [DealsController, DealSheetsController, PeriodsController, ServiceRecordsController, AnomaliesController],
+  providers: [DealsRepository, DealsService, DealImportService, PeriodsService, ServiceRecordsService, AnomaliesService],
   exports: [DealsService, PeriodsService, AnomaliesService],
 })
 export class DealsModule {}

@@ -9,6 +9,7 @@ import { Organization, User } from '#yizhi/identity';
 import { Lead } from '#yizhi/leads';
 import type { DealCategory, DealStatus, DealVerification } from './deal-status.js';
 import { Deal, DealAdjustment, DealPayment } from './deal.entity.js';
+import type { ExportRow } from './import/deal-export.js';
 
 export interface DealListFilter {
   scope: CallerScope;
@@ -120,6 +121,43 @@ export class DealsRepository {
   }
 
   // ---------------------------------------------------------------- lists
+
+  /** The deals of a list filter (no paging), oldest signed first, with the parties' and base's names, for a spreadsheet. */
+  async exportRows(filter: Omit<DealListFilter, 'limit' | 'cursor'>, max: number): Promise<ExportRow[]> {
+    if (filter.scope.kind === 'none') return [];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (condition: string, value: unknown) => {
+      params.push(value);
+      where.push(condition.replace('?', `$${params.length}`));
+    };
+    const scope = filter.scope;
+    if (scope.kind === 'base') add('d.base_id = ?', scope.baseId);
+    if (scope.kind === 'organization') add('? IN (d.seller_organization_id, d.buyer_organization_id)', scope.organizationId);
+    if (filter.baseId) add('d.base_id = ?', filter.baseId);
+    if (filter.status) add('d.status = ?', filter.status);
+    if (filter.verification) add('d.verification = ?', filter.verification);
+    if (filter.category) add('d.category = ?', filter.category);
+    if (filter.field) add('d.field = ?', filter.field);
+    if (filter.from) add('d.signed_at >= ?::date', filter.from);
+    if (filter.to) add('d.signed_at <= ?::date', filter.to);
+    params.push(max);
+    return (await this.deals.query(
+      `SELECT d.id, d.title, d.category, d.contract_amount::text AS "contractFen", d.tech_transaction_amount::text AS "techFen",
+              d.received_amount::text AS "receivedFen", to_char(d.signed_at, 'YYYY-MM-DD') AS "signedAt",
+              s.name AS seller, s.credit_code AS "sellerCreditCode", b.name AS buyer, b.credit_code AS "buyerCreditCode",
+              d.registration_no AS "registrationNo", f.name AS "fieldName", base.name AS "baseName", d.status, d.verification
+         FROM deal d
+         JOIN organization s ON s.id = d.seller_organization_id
+         JOIN organization b ON b.id = d.buyer_organization_id
+         JOIN field f ON f.code = d.field
+         JOIN base ON base.id = d.base_id
+        WHERE ${where.length ? where.join(' AND ') : 'true'}
+        ORDER BY d.signed_at, d.created_at, d.id
+        LIMIT $${params.length}`,
+      params,
+    )) as ExportRow[];
+  }
 
   async page(filter: DealListFilter): Promise<Page<Deal>> {
     if (filter.scope.kind === 'none') return { items: [], nextCursor: null };

@@ -95,58 +95,70 @@ export class DealsService {
   ) {}
 
   async create(caller: Principal, dto: CreateDealDto, claim: IdempotencyClaim | null): Promise<IdempotentResult<DealView>> {
+    this.checkNewDeal(caller, dto);
+    try {
+      return await this.idempotency.transaction(claim, 201, async (manager) => DealView.of(await this.insertDeal(manager, caller, dto)));
+    } catch (error) {
+      throw registrationTaken(error);
+    }
+  }
+
+  /** The checks of a new deal that need no database (403 for another base, 400, 422 for amounts). */
+  checkNewDeal(caller: Principal, dto: CreateDealDto): void {
     if (caller.role === Role.Operator && caller.baseId !== dto.baseId) {
       throw new ForbiddenException('Operators record deals at their own base only');
     }
     if (dto.sellerOrgId === dto.buyerOrgId) throw ValidationFailedException.field('buyerOrgId', 'must differ from sellerOrgId');
     checkAmounts(dto.contractAmount, dto.techTransactionAmount, Money.ZERO);
-    try {
-      return await this.idempotency.transaction(claim, 201, async (manager) => {
-        if (!(await this.deals.activeBaseExists(manager, dto.baseId))) throw DealException.reference('baseId', 'must be an active base');
-        await this.periods.assertOpen(manager, dto.signedAt, 'signedAt');
-        const lead = dto.leadId ? await this.leadToConvert(manager, dto.leadId, dto) : null;
-        const links: DealLinks = {
-          baseId: dto.baseId,
-          sellerOrgId: dto.sellerOrgId,
-          buyerOrgId: dto.buyerOrgId,
-          // A deal from a lead is about the lead's listing and need unless it says otherwise.
-          listingId: dto.listingId ?? lead?.listingId ?? null,
-          needId: dto.needId ?? lead?.needId ?? null,
-          brokerId: dto.brokerId ?? (caller.role === Role.Operator ? caller.userId : null),
-        };
-        await this.checkLinks(manager, links, null);
-        const deal = await this.deals.insert(manager, {
-          baseId: links.baseId,
-          sellerOrganizationId: links.sellerOrgId,
-          buyerOrganizationId: links.buyerOrgId,
-          title: dto.title ?? null,
-          listingId: links.listingId,
-          needId: links.needId,
-          leadId: lead?.id ?? null,
-          category: dto.category,
-          fieldCode: dto.field,
-          brokerId: links.brokerId,
-          contractAmount: dto.contractAmount,
-          techTransactionAmount: dto.techTransactionAmount,
-          serviceFee: dto.serviceFee ?? null,
-          receivedAmount: Money.ZERO,
-          signedAt: dto.signedAt,
-          registrationNo: dto.registrationNo ?? null,
-          status: DealStatus.Draft,
-          verification: DealVerification.Unverified,
-          verificationReason: null,
-          verifiedAt: null,
-          version: 1,
-          createdById: caller.userId,
-        });
-        await this.record(manager, caller, 'create', null, deal);
-        if (lead) await this.convertLead(manager, caller, lead, deal.id);
-        await this.anomalies.check(manager, [deal.id], caller);
-        return DealView.of(deal);
-      });
-    } catch (error) {
-      throw registrationTaken(error);
-    }
+  }
+
+  /**
+   * Writes a new deal (checked by checkNewDeal) in the caller's transaction: the references, the
+   * period, the lead it converts, the audit event and the anomaly rules. POST /deals and the
+   * import both come here. A taken registration number surfaces as pg's unique violation.
+   */
+  async insertDeal(manager: EntityManager, caller: Principal, dto: CreateDealDto): Promise<Deal> {
+    if (!(await this.deals.activeBaseExists(manager, dto.baseId))) throw DealException.reference('baseId', 'must be an active base');
+    await this.periods.assertOpen(manager, dto.signedAt, 'signedAt');
+    const lead = dto.leadId ? await this.leadToConvert(manager, dto.leadId, dto) : null;
+    const links: DealLinks = {
+      baseId: dto.baseId,
+      sellerOrgId: dto.sellerOrgId,
+      buyerOrgId: dto.buyerOrgId,
+      // A deal from a lead is about the lead's listing and need unless it says otherwise.
+      listingId: dto.listingId ?? lead?.listingId ?? null,
+      needId: dto.needId ?? lead?.needId ?? null,
+      brokerId: dto.brokerId ?? (caller.role === Role.Operator ? caller.userId : null),
+    };
+    await this.checkLinks(manager, links, null);
+    const deal = await this.deals.insert(manager, {
+      baseId: links.baseId,
+      sellerOrganizationId: links.sellerOrgId,
+      buyerOrganizationId: links.buyerOrgId,
+      title: dto.title ?? null,
+      listingId: links.listingId,
+      needId: links.needId,
+      leadId: lead?.id ?? null,
+      category: dto.category,
+      fieldCode: dto.field,
+      brokerId: links.brokerId,
+      contractAmount: dto.contractAmount,
+      techTransactionAmount: dto.techTransactionAmount,
+      serviceFee: dto.serviceFee ?? null,
+      receivedAmount: Money.ZERO,
+      signedAt: dto.signedAt,
+      registrationNo: dto.registrationNo ?? null,
+      status: DealStatus.Draft,
+      verification: DealVerification.Unverified,
+      verificationReason: null,
+      verifiedAt: null,
+      version: 1,
+      createdById: caller.userId,
+    });
+    await this.record(manager, caller, 'create', null, deal);
+    if (lead) await this.convertLead(manager, caller, lead, deal.id);
+    await this.anomalies.check(manager, [deal.id], caller);
+    return deal;
   }
 
   /** A deal the caller may see (404 otherwise, never 403), with its payments and adjustments. */
@@ -480,7 +492,7 @@ function changedColumns(deal: Deal, next: Partial<Deal>): Partial<Deal> {
 }
 
 /** A registration number another deal has is a 409 naming registrationNo. */
-function registrationTaken(error: unknown): unknown {
+export function registrationTaken(error: unknown): unknown {
   if (!isUniqueViolation(error, 'deal_registration_no_key')) return error;
   return new DomainException(ErrorCode.AlreadyExists, 409, 'Another deal has this registration number', [
     { field: 'registrationNo', message: 'is already registered to another deal' },

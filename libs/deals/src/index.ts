@@ -11,4 +11,5 @@ export * from './service-records/service-record.entity.js';
 export * from './anomalies/anomaly.entity.js';
 export * from './anomalies/anomaly-rules.js';
 export * from './anomalies/anomalies.service.js';
+export * from './import/multipart-form.js';
 export * from './deals.module.js';

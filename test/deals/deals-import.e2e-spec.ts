@@ -1,0 +1,309 @@
+/**
+ * POST /deals/import and GET /deals/export through HTTP: spreadsheets as base operators keep them
+ * (CSV in UTF-8, UTF-8 with BOM or GBK, XLSX; Chinese or English headers; values as people type
+ * them), every row checked as POST /deals checks it, all or nothing unless mode=partial, parties
+ * matched or added by credit code, idempotent retries; the export in the import's own columns.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import type { Response } from 'supertest';
+import { expectInvalid } from '../catalog/helpers.js';
+import { auth } from '../leads/helpers.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { expectErrorBody } from '../support/errors.js';
+import { loginAdmin, sql, validCreditCode, type Session } from '../support/factories.js';
+import { API, dealWorld, expectOk, registrationNo, type DealWorld } from './helpers.js';
+
+const CHINESE = [
+  '合同名称',
+  '合同类型',
+  '合同成交额(元)',
+  '技术交易额(元)',
+  '签订日期',
+  '卖方',
+  '卖方统一社会信用代码',
+  '买方',
+  '买方统一社会信用代码',
+  '登记编号',
+  '技术领域',
+];
+const ENGLISH = [
+  'title',
+  'category',
+  'contractAmount',
+  'techTransactionAmount',
+  'signedAt',
+  'seller',
+  'sellerCreditCode',
+  'buyer',
+  'buyerCreditCode',
+  'registrationNo',
+  'field',
+];
+
+const csv = (rows: string[][]) =>
+  rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n');
+
+describe('deal import and export', () => {
+  let t: TestApp;
+  let admin: Session;
+  let world: DealWorld;
+  let sellerCode: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await loginAdmin(t);
+    world = await dealWorld(t, admin);
+    [{ credit_code: sellerCode }] = await sql<{ credit_code: string }>('SELECT credit_code FROM organization WHERE id = $1', [
+      world.seller.organizationId,
+    ]);
+  });
+  afterAll(() => t.close());
+
+  const upload = (
+    session: Session | undefined,
+    file: Buffer,
+    name = 'deals.csv',
+    fields: Record<string, string> = {},
+    query: Record<string, string> = {},
+    headers: Record<string, string> = {},
+  ) => {
+    let req = t.http().post(`${API}/deals/import`).query(query).set(auth(session)).set(headers);
+    for (const [key, value] of Object.entries(fields)) req = req.field(key, value);
+    return req.attach('file', file, name);
+  };
+  const dealsOfBase = async (baseId = world.baseId) =>
+    (await sql<{ n: number }>('SELECT count(*)::int AS n FROM deal WHERE base_id = $1', [baseId]))[0].n;
+  const organizationsWith = async (codes: string[]) =>
+    (await sql<{ n: number }>('SELECT count(*)::int AS n FROM organization WHERE credit_code = ANY($1)', [codes]))[0].n;
+
+  /** A row as people type it: the seller on the platform, a buyer that is not (yet). */
+  const row = (overrides: Partial<Record<(typeof ENGLISH)[number], string>> = {}, buyerCode = validCreditCode()) => {
+    const values: Record<string, string> = {
+      title: '石墨烯导热膜量产工艺许可',
+      category: '技术许可',
+      contractAmount: '1,500,000.00',
+      techTransactionAmount: '1200000',
+      signedAt: '2026/5/1',
+      seller: '重庆某材料研究院',
+      sellerCreditCode: sellerCode,
+      buyer: '重庆某电子科技有限公司',
+      buyerCreditCode: buyerCode,
+      registrationNo: registrationNo(),
+      field: '新材料',
+      ...overrides,
+    };
+    return ENGLISH.map((column) => values[column]);
+  };
+
+  describe('import', () => {
+    it('reads a UTF-8 CSV with Chinese headers and values as people type them; matches the seller and adds the new buyer as pending', async () => {
+      const buyerCode = validCreditCode();
+      const file = Buffer.from(
+        csv([
+          CHINESE,
+          row({ signedAt: '2026年5月1日', category: '技术开发', techTransactionAmount: '1,000,000' }, buyerCode),
+          row({ signedAt: '2026-05-02', category: 'licence', field: 'materials' }, buyerCode),
+          row({ signedAt: '2026/5/3', contractAmount: '２００００００', techTransactionAmount: '800000.5', registrationNo: '' }, buyerCode),
+        ]),
+      );
+      const before = await dealsOfBase();
+      const res = await expectOk(upload(world.operator, file), 201);
+      expect(res.body).toMatchObject({ accepted: 3, rejected: [] });
+      expect(await dealsOfBase()).toBe(before + 3);
+      const stored = await sql<{
+        category: string;
+        contract_amount: string;
+        tech_transaction_amount: string;
+        signed_at: string;
+        field: string;
+        seller: string;
+        buyer_status: string;
+        registration_no: string | null;
+      }>(
+        `SELECT d.category, d.contract_amount, d.tech_transaction_amount, to_char(d.signed_at, 'YYYY-MM-DD') AS signed_at, d.field,
+                d.seller_organization_id AS seller, b.status AS buyer_status, d.registration_no
+           FROM deal d JOIN organization b ON b.id = d.buyer_organization_id WHERE d.id = ANY($1) ORDER BY d.signed_at`,
+        [res.body.dealIds],
+      );
+      expect(stored.map((d) => [d.category, d.contract_amount, d.tech_transaction_amount, d.signed_at, d.field])).toEqual([
+        ['development', '150000000', '100000000', '2026-05-01', 'materials'],
+        ['licence', '150000000', '120000000', '2026-05-02', 'materials'],
+        ['licence', '200000000', '80000050', '2026-05-03', 'materials'],
+      ]);
+      expect(new Set(stored.map((d) => d.seller))).toEqual(new Set([world.seller.organizationId]));
+      expect(stored.every((d) => d.buyer_status === 'pending')).toBe(true);
+      expect(stored[2].registration_no).toBeNull();
+      expect(await organizationsWith([buyerCode])).toBe(1);
+    });
+
+    it('reads UTF-8 with a BOM and English headers, and GBK (as Excel in China saves CSV)', async () => {
+      const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv([ENGLISH, row()]))]);
+      expect((await expectOk(upload(world.operator, bom), 201)).body.accepted).toBe(1);
+      const buyerCode = validCreditCode();
+      const gbk = iconv.encode(csv([CHINESE, row({ buyer: '重庆渝北精密制造有限公司' }, buyerCode)]), 'gbk');
+      expect((await expectOk(upload(world.operator, gbk), 201)).body.accepted).toBe(1);
+      const [{ name }] = await sql<{ name: string }>('SELECT name FROM organization WHERE credit_code = $1', [buyerCode]);
+      expect(name).toBe('重庆渝北精密制造有限公司');
+    });
+
+    it('reads XLSX, with number and date cells', async () => {
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet('合同');
+      sheet.addRow(CHINESE);
+      const cells: (string | number | Date)[] = row();
+      cells[2] = 2500000.5;
+      cells[3] = 2000000;
+      cells[4] = new Date(Date.UTC(2026, 4, 6));
+      sheet.addRow(cells);
+      const file = Buffer.from(await workbook.xlsx.writeBuffer());
+      const res = await expectOk(upload(world.operator, file, 'deals.xlsx'), 201);
+      expect(res.body.accepted).toBe(1);
+      const [deal] = await sql<{ contract_amount: string; signed_at: string }>(
+        "SELECT contract_amount, to_char(signed_at, 'YYYY-MM-DD') AS signed_at FROM deal WHERE id = $1",
+        [res.body.dealIds[0]],
+      );
+      expect(deal).toEqual({ contract_amount: '250000050', signed_at: '2026-05-06' });
+    });
+
+    it('refuses the whole file when a row is bad (422 naming rows[N].field), writing nothing', async () => {
+      const codes = [validCreditCode(), validCreditCode()];
+      const file = Buffer.from(
+        csv([
+          CHINESE,
+          row({}, codes[0]),
+          row({ contractAmount: '一百万', category: '技术赠与' }, codes[1]),
+          row({ signedAt: '2026-02-30' }),
+        ]),
+      );
+      const before = await dealsOfBase();
+      const res = await upload(world.operator, file);
+      expectErrorBody(res, 422, 'IMPORT_REJECTED', ['rows[3].contractAmount', 'rows[3].category', 'rows[4].signedAt']);
+      expect(await dealsOfBase()).toBe(before);
+      expect(await organizationsWith(codes)).toBe(0);
+    });
+
+    it('with mode=partial, imports the good rows and reports the others, including what only the ledger can check', async () => {
+      const taken = registrationNo();
+      const file = Buffer.from(
+        csv([
+          CHINESE,
+          row({ registrationNo: taken }),
+          row({ techTransactionAmount: '1600000' }),
+          row({ registrationNo: taken }),
+          row({ sellerCreditCode: '91500000MA5U000000' }),
+          row(),
+        ]),
+      );
+      const res = await expectOk(upload(world.operator, file, 'deals.csv', {}, { mode: 'partial' }), 201);
+      expect(res.body.accepted).toBe(2);
+      expect(res.body.rejected.map((r: { row: number; errors: { field: string }[] }) => [r.row, r.errors.map((e) => e.field)])).toEqual([
+        [3, ['techTransactionAmount']],
+        [4, ['registrationNo']],
+        [5, ['sellerCreditCode']],
+      ]);
+    });
+
+    it('refuses what is not a deals sheet with 400 naming file, and other requests with the 4xx that names the problem', async () => {
+      const before = await dealsOfBase();
+      expectInvalid(await upload(world.operator, Buffer.from(csv([CHINESE.slice(0, 5), ['a', 'b', 'c', 'd', 'e']]))), 'file');
+      expectInvalid(await upload(world.operator, Buffer.from(csv([CHINESE]))), 'file');
+      expectInvalid(await upload(world.operator, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x01]), 'deals.xlsx'), 'file');
+      expectInvalid(await t.http().post(`${API}/deals/import`).set(auth(world.operator)).field('baseId', world.baseId), 'file');
+      expectInvalid(await upload(world.operator, Buffer.from(csv([CHINESE, row()])), 'deals.csv', { comment: 'x' }), 'comment');
+      expectInvalid(await upload(world.operator, Buffer.from(csv([CHINESE, row()])), 'deals.csv', { baseId: 'nope' }), 'baseId');
+      expectInvalid(await upload(admin, Buffer.from(csv([CHINESE, row()]))), 'baseId');
+      expectInvalid(await upload(world.operator, Buffer.from(csv([CHINESE, row()])), 'deals.csv', {}, { mode: 'all' }), 'mode');
+      expectErrorBody(
+        await t.http().post(`${API}/deals/import`).set(auth(world.operator)).send({ file: 'x' }),
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        ['file'],
+      );
+      expectErrorBody(await upload(world.operator, Buffer.alloc(10 * 1024 * 1024 + 1, 0x41)), 413, 'PAYLOAD_TOO_LARGE', ['file']);
+      expect(await dealsOfBase()).toBe(before);
+    });
+
+    it('refuses another base (403), the parties (403) and anonymous callers (401), writing nothing', async () => {
+      const other = await dealWorld(t, admin);
+      const file = Buffer.from(csv([CHINESE, row()]));
+      const before = [await dealsOfBase(), await dealsOfBase(other.baseId)];
+      expectErrorBody(await upload(world.operator, file, 'deals.csv', { baseId: other.baseId }), 403, 'FORBIDDEN');
+      for (const party of [world.seller, world.buyer]) expectErrorBody(await upload(party, file), 403, 'FORBIDDEN');
+      expectErrorBody(await upload(undefined, file), 401, 'UNAUTHENTICATED');
+      expect([await dealsOfBase(), await dealsOfBase(other.baseId)]).toEqual(before);
+      expect((await expectOk(upload(admin, file, 'deals.csv', { baseId: other.baseId }), 201)).body.accepted).toBe(1);
+    });
+
+    it('replays a retried file with its Idempotency-Key, and refuses the key with another file (409)', async () => {
+      const key = { 'idempotency-key': randomUUID() };
+      const file = Buffer.from(csv([CHINESE, row(), row()]));
+      const before = await dealsOfBase();
+      const results: Response[] = await Promise.all([1, 2, 3].map(() => upload(world.operator, file, 'deals.csv', {}, {}, key)));
+      expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
+      expect(new Set(results.map((r) => JSON.stringify(r.body.dealIds))).size).toBe(1);
+      expect(await dealsOfBase()).toBe(before + 2);
+      expectErrorBody(
+        await upload(world.operator, Buffer.from(csv([CHINESE, row()])), 'deals.csv', {}, {}, key),
+        409,
+        'IDEMPOTENCY_KEY_REUSED',
+        ['Idempotency-Key'],
+      );
+    });
+  });
+
+  describe('export', () => {
+    const exportOf = (session: Session | undefined, query: Record<string, string>) =>
+      t
+        .http()
+        .get(`${API}/deals/export`)
+        .query(query)
+        .set(auth(session))
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            // Errors are JSON; the file itself stays bytes.
+            done(null, String(res.headers['content-type']).includes('application/json') ? JSON.parse(body.toString('utf8')) : body);
+          });
+        });
+
+    it("gives the base's deals as a UTF-8 CSV with a BOM, in the import's columns, that imports again", async () => {
+      const source = await dealWorld(t, admin);
+      const [{ credit_code: code }] = await sql<{ credit_code: string }>('SELECT credit_code FROM organization WHERE id = $1', [
+        source.seller.organizationId,
+      ]);
+      const file = Buffer.from(
+        csv([CHINESE, row({ sellerCreditCode: code, registrationNo: '' }), row({ sellerCreditCode: code, registrationNo: '' })]),
+      );
+      await expectOk(upload(source.operator, file), 201);
+      const res = await expectOk(exportOf(source.operator, { format: 'csv' }));
+      expect(res.headers['content-type']).toContain('text/csv');
+      const body = res.body as Buffer;
+      expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const lines = body.subarray(3).toString('utf8').trim().split('\r\n');
+      expect(lines[0].split(',').slice(0, CHINESE.length)).toEqual(CHINESE);
+      expect(lines).toHaveLength(3);
+      expect(lines[1]).toContain('1500000.00');
+      const again = await dealWorld(t, admin);
+      expect((await expectOk(upload(admin, body, 'export.csv', { baseId: again.baseId }), 201)).body.accepted).toBe(2);
+    });
+
+    it('gives XLSX, and refuses another base (403), the parties (403) and a bad format (400)', async () => {
+      const res = await expectOk(exportOf(world.operator, { format: 'xlsx' }));
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(res.body as unknown as ArrayBuffer);
+      expect(workbook.worksheets[0].getRow(1).getCell(1).value).toBe('合同名称');
+      expect(workbook.worksheets[0].rowCount).toBe((await dealsOfBase()) + 1);
+      const other = await dealWorld(t, admin);
+      expectErrorBody(await exportOf(world.operator, { format: 'csv', baseId: other.baseId }), 403, 'FORBIDDEN');
+      for (const party of [world.seller, world.buyer]) expectErrorBody(await exportOf(party, { format: 'csv' }), 403, 'FORBIDDEN');
+      expectInvalid(await exportOf(world.operator, { format: 'pdf' }), 'format');
+      expectInvalid(await exportOf(world.operator, {}), 'format');
+    });
+  });
+});
