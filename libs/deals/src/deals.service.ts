@@ -213,6 +213,9 @@ export class DealsService {
         const adjusted = adjustedOrRefused(amounts, adjustments, dto.contractAmount ? 'contractAmount' : 'techTransactionAmount');
         checkAmounts(adjusted.contractAmount, adjusted.techTransactionAmount, adjusted.receivedAmount, dto);
         await this.checkLinks(manager, links, deal);
+        if (dto.registrationNo === null && (deal.status === DealStatus.Registered || deal.status === DealStatus.Completed)) {
+          throw DealException.reference('registrationNo', `cannot be removed from a ${deal.status} deal`);
+        }
 
         const next: Partial<Deal> = {
           sellerOrganizationId: links.sellerOrgId,
@@ -291,13 +294,14 @@ export class DealsService {
       const deal = await this.staffDeal(manager, caller, id, true);
       if (!PAYABLE.includes(deal.status)) throw DealException.notAllowedIn(deal.status, 'record a payment on', PAYABLE);
       await this.periods.assertOpen(manager, dto.receivedAt, 'receivedAt');
-      const received = deal.receivedAmount.plus(dto.amount);
-      if (received.compare(deal.contractAmount) > 0) {
+      // Compared in fen before Money is built: the sum of two storable amounts may not be storable.
+      if (deal.receivedAmount.fen + dto.amount.fen > deal.contractAmount.fen) {
         throw DealException.amount(
           'amount',
-          `would bring the amount received to ${received.toString()}, above the contract amount ${deal.contractAmount.toString()}`,
+          `would bring the amount received above the contract amount ${deal.contractAmount.toString()} (received so far: ${deal.receivedAmount.toString()})`,
         );
       }
+      const received = deal.receivedAmount.plus(dto.amount);
       const payment = await this.deals.insertPayment(manager, {
         dealId: deal.id,
         amount: dto.amount,

@@ -66,7 +66,8 @@ export const createdKey = (row: { createdAt: Date; id: string }): CreatedCursor 
 export function decodeCreatedCursor(cursor: string): CreatedCursor {
   const key = decodeCursor<CreatedCursor>(cursor, { c: 'string', id: 'string' });
   const instant = new Date(key.c);
-  if (Number.isNaN(instant.getTime()) || instant.toISOString() !== key.c || !UUID.test(key.id)) {
+  // Four-digit years only: toISOString writes ±YYYYYY for the others, which PostgreSQL refuses.
+  if (Number.isNaN(instant.getTime()) || instant.toISOString() !== key.c || !/^\d{4}-/.test(key.c) || !UUID.test(key.id)) {
     throw ValidationFailedException.field('cursor', 'is not a cursor this API issued');
   }
   return key;

@@ -36,8 +36,29 @@ class ObjectBodyValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && value === null && typeof metadata.metatype === 'function' && metadata.metatype !== Object) {
       throw new ValidationFailedException([], 'The request body must be a JSON object, not null');
     }
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const field = nulCharacterAt(value);
+      if (field !== undefined)
+        throw ValidationFailedException.field(field || 'body', `${field || 'the body'} must not contain the NUL character (U+0000)`);
+    }
     return super.transform(value, metadata);
   }
+}
+
+/**
+ * The path of the first string (or key) holding U+0000, which no PostgreSQL text column can store;
+ * undefined when there is none.
+ */
+export function nulCharacterAt(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return at;
+    const found = nulCharacterAt(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** The global pipe: unknown fields are refused, known ones are transformed to their DTO types. */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PageQueryDto, trim } from '#yizhi/core';
+import { IsEnum, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsUuid, PageQueryDto, trim } from '#yizhi/core';
 import { AnomalyRule, AnomalyStatus, type Anomaly } from './anomaly.entity.js';
 
 /** `GET /anomalies`. */
@@ -18,12 +18,12 @@ export class AnomalyListQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID('all', { message: 'dealId must be a UUID' })
+  @IsUuid()
   dealId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID('all', { message: 'baseId must be a UUID' })
+  @IsUuid()
   baseId?: string;
 }
 

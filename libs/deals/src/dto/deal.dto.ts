@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { IsCalendarDate, IsMoney, Money, PageQueryDto, trim, unlessAbsent } from '#yizhi/core';
+import { IsEnum, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsCalendarDate, IsMoney, IsUuid, Money, PageQueryDto, trim, unlessAbsent } from '#yizhi/core';
 import { FIELD_CODE_MESSAGE, FIELD_CODES } from '#yizhi/fields';
 import { DealCategory, DealStatus, DealVerification } from '../deal-status.js';
 import { AdjustedAmount, REGISTRATION_NO } from '../deal.entity.js';
@@ -9,7 +9,6 @@ import { AdjustedAmount, REGISTRATION_NO } from '../deal.entity.js';
 export const DEAL_TITLE_MAX = 200;
 export const DEAL_REASON_MAX = 1000;
 
-const uuid = (field: string) => IsUUID('all', { message: `${field} must be a UUID` });
 const amount = (description: string, example = '1500000.00') => ApiProperty({ type: String, example, description });
 const REGISTRATION_MESSAGE = 'registrationNo must be 14 to 24 digits or capital letters';
 
@@ -25,17 +24,17 @@ class DealTerms {
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The listing (科技成果) the deal transfers, if any' })
   @IsOptional()
-  @uuid('listingId')
+  @IsUuid()
   listingId?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: "The buyer's need (技术需求) it answers, if any" })
   @IsOptional()
-  @uuid('needId')
+  @IsUuid()
   needId?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'The broker (技术经理人): an operator of the base' })
   @IsOptional()
-  @uuid('brokerId')
+  @IsUuid()
   brokerId?: string | null;
 
   @ApiPropertyOptional({ type: String, nullable: true, example: '50000.00', description: "The base's service fee, when there is one" })
@@ -54,15 +53,15 @@ class DealTerms {
 /** `POST /deals`. */
 export class CreateDealDto extends DealTerms {
   @ApiProperty({ format: 'uuid', description: 'The base the deal is brokered at: an operator’s own base' })
-  @uuid('baseId')
+  @IsUuid()
   baseId: string;
 
   @ApiProperty({ format: 'uuid', description: 'The seller organisation (usually the institute)' })
-  @uuid('sellerOrgId')
+  @IsUuid()
   sellerOrgId: string;
 
   @ApiProperty({ format: 'uuid', description: 'The buyer organisation (usually the enterprise)' })
-  @uuid('buyerOrgId')
+  @IsUuid()
   buyerOrgId: string;
 
   @ApiPropertyOptional({
@@ -70,7 +69,7 @@ export class CreateDealDto extends DealTerms {
     description: 'The lead (意向对接) of the base it came from: it must be negotiating, and is converted',
   })
   @IsOptional()
-  @uuid('leadId')
+  @IsUuid()
   leadId?: string | null;
 
   @ApiProperty({
@@ -102,12 +101,12 @@ export class CreateDealDto extends DealTerms {
 export class UpdateDealDto extends DealTerms {
   @ApiPropertyOptional({ format: 'uuid' })
   @unlessAbsent
-  @uuid('sellerOrgId')
+  @IsUuid()
   sellerOrgId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @unlessAbsent
-  @uuid('buyerOrgId')
+  @IsUuid()
   buyerOrgId?: string;
 
   @ApiPropertyOptional({ enum: DealCategory, enumName: 'DealCategory' })
@@ -176,7 +175,7 @@ export class CreatePaymentDto {
 export class DealListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Admins: any base; operators: their own base only' })
   @IsOptional()
-  @uuid('baseId')
+  @IsUuid()
   baseId?: string;
 
   @ApiPropertyOptional({ enum: DealStatus, enumName: 'DealStatus' })

@@ -94,7 +94,7 @@ export class DealSheetsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImportReport> {
     const { file, fields } = await readUploadForm(request, ['baseId']);
-    const baseId = fields.baseId ?? caller.baseId;
+    const baseId = (fields.baseId ?? caller.baseId)?.toLowerCase();
     if (!baseId) throw ValidationFailedException.field('baseId', 'baseId is required (the base the deals were brokered at)');
     if (!UUID.test(baseId)) throw ValidationFailedException.field('baseId', 'baseId must be a UUID');
     const partial = query.mode === 'partial';

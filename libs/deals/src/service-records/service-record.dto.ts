@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { IsCalendarDate, PageQueryDto, trim } from '#yizhi/core';
+import { IsEnum, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsCalendarDate, IsUuid, PageQueryDto, trim } from '#yizhi/core';
 import { IsCreditCode, type Organization } from '#yizhi/identity';
 import { ServiceKind, type ServiceRecord } from './service-record.entity.js';
 
@@ -10,7 +10,7 @@ export const SERVICE_NOTE_MAX = 2000;
 /** `POST /service-records`: the enterprise by id, or by credit code and name when it is not on the platform yet. */
 export class CreateServiceRecordDto {
   @ApiProperty({ format: 'uuid', description: "The base that served: an operator's own base" })
-  @IsUUID('all', { message: 'baseId must be a UUID' })
+  @IsUuid()
   baseId: string;
 
   @ApiPropertyOptional({
@@ -21,7 +21,7 @@ export class CreateServiceRecordDto {
     (dto: CreateServiceRecordDto) =>
       dto.enterpriseOrgId !== undefined || (dto.enterpriseCreditCode === undefined && dto.enterpriseName === undefined),
   )
-  @IsUUID('all', { message: 'enterpriseOrgId must be a UUID (or send enterpriseCreditCode and enterpriseName)' })
+  @IsUuid()
   enterpriseOrgId?: string;
 
   @ApiPropertyOptional({
@@ -60,12 +60,12 @@ export class CreateServiceRecordDto {
 export class ServiceRecordListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Admins: any base; operators: their own base only' })
   @IsOptional()
-  @IsUUID('all', { message: 'baseId must be a UUID' })
+  @IsUuid()
   baseId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsUUID('all', { message: 'enterpriseOrgId must be a UUID' })
+  @IsUuid()
   enterpriseOrgId?: string;
 
   @ApiPropertyOptional({ enum: ServiceKind, enumName: 'ServiceKind' })
