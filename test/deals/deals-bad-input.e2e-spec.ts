@@ -56,6 +56,11 @@ const MAX_AMOUNT = '92233720368547758.07';
 
 /** Amounts the wire format refuses: JSON numbers, signs, a third decimal, separators, exponents, spaces, overflow. */
 const MALFORMED_MONEY: unknown[] = [
+  // The list: "1e3", "-1.00", "0.001", "１２３", "12,000.00", "", a JSON number, a value over the column's range.
+  '1e3',
+  '-1.00',
+  '１２３',
+  '12,000.00',
   1500000,
   1500000.5,
   '-1',
@@ -596,8 +601,8 @@ describe('bad input on deal routes', () => {
       await refused(await createCase(admin), { baseId: base.id }, 422, 'REFERENCE_INVALID', ['baseId']);
     });
 
-    it('refuses a technology-transaction amount above the contract amount with 422 naming it, writing nothing', async () => {
-      await refused(await createCase(), { contractAmount: '100.00', techTransactionAmount: '100.01' }, 422, 'AMOUNT_RULE', [
+    it('refuses a technology-transaction amount above the contract amount with 400 naming it, writing nothing', async () => {
+      await refused(await createCase(), { contractAmount: '100.00', techTransactionAmount: '100.01' }, 400, 'AMOUNT_RULE', [
         'techTransactionAmount',
       ]);
     });
@@ -643,8 +648,8 @@ describe('bad input on deal routes', () => {
       await refused({ buyerOrgId: world.seller.organizationId!.toUpperCase() }, 400, 'VALIDATION_FAILED', ['buyerOrgId']);
     });
 
-    it('refuses a contract amount below the technology-transaction amount with 422 naming contractAmount, changing nothing', async () => {
-      await refused({ contractAmount: '1199999.99' }, 422, 'AMOUNT_RULE', ['contractAmount']);
+    it('refuses a contract amount below the technology-transaction amount with 400 naming contractAmount, changing nothing', async () => {
+      await refused({ contractAmount: '1199999.99' }, 400, 'AMOUNT_RULE', ['contractAmount']);
     });
 
     it("refuses another deal's registration number with 409 naming registrationNo, changing nothing", async () => {
@@ -675,12 +680,12 @@ describe('bad input on deal routes', () => {
       expect(res.body.details[0].message).toBe('cannot be in the future');
     });
 
-    it('refuses a payment that would take the received total past the largest storable amount with 422 naming amount', async () => {
+    it('refuses a payment that would take the received total past the largest storable amount with 400 naming amount', async () => {
       const deal = await dealIn(t, world, 'signed', { contractAmount: MAX_AMOUNT, techTransactionAmount: '0' });
       await expectOk(api().pay(world.operator, deal.id, { amount: MAX_AMOUNT, receivedAt: '2026-06-01' }), 201);
       const before = await dealState(deal.id);
       const res = await api().pay(world.operator, deal.id, { amount: '0.01', receivedAt: '2026-06-01' });
-      await expectRefused(res, async () => (await dealState(deal.id)) !== before, 422, 'AMOUNT_RULE', ['amount']);
+      await expectRefused(res, async () => (await dealState(deal.id)) !== before, 400, 'AMOUNT_RULE', ['amount']);
     });
   });
 

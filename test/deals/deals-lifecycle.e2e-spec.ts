@@ -73,10 +73,10 @@ describe('deals', () => {
       });
     });
 
-    it('refuses a technology-transaction amount above the contract amount (422 naming it), writing nothing', async () => {
+    it('refuses a technology-transaction amount above the contract amount (400 naming it), writing nothing', async () => {
       const before = await dealCount('base_id = $1', [world.baseId]);
       const res = await api().create(world.operator, dealBody(world, { contractAmount: '100.00', techTransactionAmount: '100.01' }));
-      expectErrorBody(res, 422, 'AMOUNT_RULE', ['techTransactionAmount']);
+      expectErrorBody(res, 400, 'AMOUNT_RULE', ['techTransactionAmount']);
       expect(await dealCount('base_id = $1', [world.baseId])).toBe(before);
     });
 
@@ -188,11 +188,11 @@ describe('deals', () => {
       expect((await auditTrail(t, admin, 'payment', first.payment.id)).map((e) => e.action)).toEqual(['payment.create']);
     });
 
-    it('refuses a payment that would take the received total past the contract amount (422 naming amount), writing nothing', async () => {
+    it('refuses a payment that would take the received total past the contract amount (400 naming amount), writing nothing', async () => {
       const deal = await dealIn(t, world, 'signed', { contractAmount: '1000.00', techTransactionAmount: '800.00' });
       await expectOk(api().pay(world.operator, deal.id, { amount: '999.99', receivedAt: '2026-06-01' }), 201);
       const row = await dealRow(deal.id);
-      expectErrorBody(await api().pay(world.operator, deal.id, { amount: '0.02', receivedAt: '2026-06-01' }), 422, 'AMOUNT_RULE', [
+      expectErrorBody(await api().pay(world.operator, deal.id, { amount: '0.02', receivedAt: '2026-06-01' }), 400, 'AMOUNT_RULE', [
         'amount',
       ]);
       expect(await dealRow(deal.id)).toBe(row);
@@ -212,10 +212,10 @@ describe('deals', () => {
       expect(await paymentCount(deal.id)).toBe(0);
     });
 
-    it('refuses lowering the contract amount below what was received (422 naming contractAmount)', async () => {
+    it('refuses lowering the contract amount below what was received (400 naming contractAmount)', async () => {
       const deal = await dealIn(t, world, 'signed', { contractAmount: '1000.00', techTransactionAmount: '500.00' });
       const paid = (await expectOk(api().pay(world.operator, deal.id, { amount: '900.00', receivedAt: '2026-06-01' }), 201)).body.deal;
-      expectErrorBody(await api().patch(world.operator, deal.id, { contractAmount: '899.99' }, paid.version), 422, 'AMOUNT_RULE', [
+      expectErrorBody(await api().patch(world.operator, deal.id, { contractAmount: '899.99' }, paid.version), 400, 'AMOUNT_RULE', [
         'contractAmount',
       ]);
     });

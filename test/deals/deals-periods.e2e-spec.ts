@@ -151,7 +151,7 @@ describe('periods and adjustments', () => {
       expect(res.body.deal.effective.contractAmount).toBe('1500200.00');
     });
 
-    it('refuse a delta that breaks a ledger rule once applied (422 naming delta), writing nothing', async () => {
+    it('refuse a delta that breaks a ledger rule once applied (400 naming delta), writing nothing', async () => {
       const deal = await dealIn(t, world, 'signed');
       for (const body of [
         { field: 'techTransactionAmount', delta: '+300000.01', reason: '超过合同额' },
@@ -159,7 +159,7 @@ describe('periods and adjustments', () => {
         { field: 'receivedAmount', delta: '-0.01', reason: '低于零' },
       ]) {
         const row = await dealRow(deal.id);
-        expectErrorBody(await api().adjust(world.operator, deal.id, body), 422, 'AMOUNT_RULE', ['delta']);
+        expectErrorBody(await api().adjust(world.operator, deal.id, body), 400, 'AMOUNT_RULE', ['delta']);
         expect(await dealRow(deal.id)).toBe(row);
       }
       expect(await sql('SELECT 1 FROM deal_adjustment WHERE deal_id = $1', [deal.id])).toEqual([]);

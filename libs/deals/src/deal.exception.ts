@@ -71,8 +71,8 @@ export class DealException extends DomainException {
     return new DealException(DealErrorCode.ReferenceInvalid, 422, `${field} ${message}`, [{ field, message }]);
   }
 
-  /** 422 naming an amount that breaks a ledger rule given the deal's other amounts. */
+  /** 400 naming an amount that breaks a ledger rule given the deal's other amounts (技术交易额 above 合同成交额, over-payment). */
   static amount(field: string, message: string): DealException {
-    return new DealException(DealErrorCode.AmountRule, 422, `${field} ${message}`, [{ field, message }]);
+    return new DealException(DealErrorCode.AmountRule, 400, `${field} ${message}`, [{ field, message }]);
   }
 }

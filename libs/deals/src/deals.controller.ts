@@ -65,7 +65,8 @@ export class DealsController {
   @ApiCreatedResponse({ type: DealView })
   @ApiConflictResponse({ description: 'The registration number is taken, or the Idempotency-Key was used for another request' })
   @ApiUnprocessableEntityResponse({
-    description: 'A reference (base, party, listing, need, lead, broker) or an amount breaks a rule; the details name it',
+    description:
+      'A reference (base, party, listing, need, lead, broker) does not resolve; the details name it. (An amount rule, 技术交易额 above 合同成交额, is a 400 AMOUNT_RULE.)',
   })
   async create(
     @Body() dto: CreateDealDto,
@@ -110,7 +111,7 @@ export class DealsController {
   @ApiHeader({ name: IF_MATCH, required: true, description: 'The version you read (ETag); 428 without it, 409 when the deal has moved on' })
   @ApiOkResponse({ type: DealView })
   @ApiConflictResponse({ description: 'The deal changed since you read it (VERSION_CONFLICT), or the registration number is taken' })
-  @ApiUnprocessableEntityResponse({ description: `${ILLEGAL}; or a reference or an amount breaks a rule` })
+  @ApiUnprocessableEntityResponse({ description: `${ILLEGAL}; or a reference does not resolve` })
   async update(
     @Param('id', UuidPipe) id: string,
     @Body() dto: UpdateDealDto,
@@ -157,7 +158,9 @@ export class DealsController {
   @Post(':id/adjustments')
   @ApiOperation({ summary: "Correct an amount of a deal with a signed delta dated today (the way to correct a closed month's deal)" })
   @ApiCreatedResponse({ type: AdjustmentReceiptView })
-  @ApiUnprocessableEntityResponse({ description: 'The deal is cancelled, or the adjusted amounts would break a ledger rule' })
+  @ApiUnprocessableEntityResponse({
+    description: 'The deal is cancelled (adjusted amounts that break a ledger rule are a 400 AMOUNT_RULE)',
+  })
   async addAdjustment(
     @Param('id', UuidPipe) id: string,
     @Body() dto: CreateAdjustmentDto,
@@ -174,7 +177,9 @@ export class DealsController {
   @ApiOperation({ summary: 'Record an amount received (到账) on a signed deal' })
   @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: PaymentReceiptView })
-  @ApiUnprocessableEntityResponse({ description: `${ILLEGAL}; or the received total would exceed the contract amount` })
+  @ApiUnprocessableEntityResponse({
+    description: `${ILLEGAL} (a payment that would take the received total above the contract amount is a 400 AMOUNT_RULE)`,
+  })
   async addPayment(
     @Param('id', UuidPipe) id: string,
     @Body() dto: CreatePaymentDto,

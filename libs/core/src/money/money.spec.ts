@@ -9,8 +9,6 @@ describe('Money.parse', () => {
     ['300.05', 30_005n],
     ['0.01', 1n],
     ['1234.56', 123_456n],
-    ['１２３４.５６', 123_456n],
-    ['１２３４．５６', 123_456n],
     ['92233720368547758.07', MAX_FEN],
   ])('reads %j as exactly %d fen', (input, fen) => {
     expect(Money.parse(input).fen).toBe(fen);
@@ -39,6 +37,8 @@ describe('Money.parse', () => {
     'Infinity',
     '0x10',
     '１,０００',
+    '１２３',
+    '１２３４．５６',
     '92233720368547758.08',
     '100000000000000000000',
   ])('refuses the string %j', (input) => {
@@ -82,7 +82,6 @@ describe('Money.toString and toJSON', () => {
     ['0.05', '0.05'],
     ['7', '7.00'],
     ['1234.56', '1234.56'],
-    ['１２３４．５', '1234.50'],
   ])('prints %j as %j', (input, printed) => {
     expect(Money.parse(input).toString()).toBe(printed);
   });

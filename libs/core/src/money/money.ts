@@ -3,11 +3,6 @@ export const MAX_FEN = 9_223_372_036_854_775_807n;
 
 const WIRE_FORMAT = /^(0|[1-9]\d*)(?:\.(\d{1,2}))?$/;
 
-/** Full-width digits and full stop (０-９, ．) as typed by Chinese input methods. */
-function toHalfWidth(input: string): string {
-  return input.replace(/[\uFF10-\uFF19\uFF0E]/g, (ch) => (ch === '\uFF0E' ? '.' : String.fromCharCode(ch.charCodeAt(0) - 0xfee0)));
-}
-
 export class MoneyParseError extends Error {
   constructor(message: string) {
     super(message);
@@ -38,12 +33,13 @@ export class Money {
 
   /**
    * Parses the wire format: a decimal string of yuan with at most two decimals ("300",
-   * "300.5", "1234.56"). Refuses signs, exponents, separators, spaces, a third decimal and
-   * amounts beyond the column's range. Full-width digits are read as their ASCII twins.
+   * "300.5", "1234.56"). Refuses signs, exponents, separators, spaces, a third decimal, full-width
+   * digits ("１２３") and amounts beyond the column's range: the JSON API takes one spelling.
+   * (A spreadsheet import normalises what people type before it parses.)
    */
   static parse(input: unknown): Money {
     if (typeof input !== 'string') throw new MoneyParseError('must be a decimal string such as "1234.56", not a number');
-    const match = WIRE_FORMAT.exec(toHalfWidth(input));
+    const match = WIRE_FORMAT.exec(input);
     if (!match) {
       throw new MoneyParseError('must be a non-negative decimal string with at most two decimals, such as "1234.56"');
     }
