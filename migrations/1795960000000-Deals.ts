@@ -6,7 +6,7 @@ export class Deals1795960000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
-      'CREATE TABLE "idempotency_key" ("scope" uuid NOT NULL, "key" text NOT NULL, "fingerprint" text NOT NULL, "status_code" smallint NOT NULL, "body" jsonb NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "idempotency_key_pkey" PRIMARY KEY ("scope", "key"))',
+      'CREATE TABLE "idempotency_key" ("scope" uuid NOT NULL, "key" text NOT NULL, "fingerprint" text NOT NULL, "status_code" smallint NOT NULL, "body" json NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "idempotency_key_pkey" PRIMARY KEY ("scope", "key"))',
     );
     await queryRunner.query('CREATE INDEX "idempotency_key_created_idx" ON "idempotency_key"  ("created_at") ');
     await queryRunner.query(

@@ -180,7 +180,19 @@ describe('deal import and export', () => {
       );
       const before = await dealsOfBase();
       const res = await upload(world.operator, file);
-      expectErrorBody(res, 422, 'IMPORT_REJECTED', ['rows[3].contractAmount', 'rows[3].category', 'rows[4].signedAt']);
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ code: 'IMPORT_REJECTED', accepted: 0, dealIds: [] });
+      expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+        'rows[3].category',
+        'rows[3].contractAmount',
+        'rows[4].signedAt',
+      ]);
+      expect(
+        res.body.rejected.map((r: { row: number; errors: { field: string }[] }) => [r.row, r.errors.map((e) => e.field).sort()]),
+      ).toEqual([
+        [3, ['category', 'contractAmount']],
+        [4, ['signedAt']],
+      ]);
       expect(await dealsOfBase()).toBe(before);
       expect(await organizationsWith(codes)).toBe(0);
     });

@@ -18,6 +18,8 @@ export class DomainException extends Error {
     readonly details: FieldError[] = [],
     /** Extra response headers, e.g. Retry-After on 429. */
     readonly headers: Record<string, string> = {},
+    /** Members the response adds to the error shape, for a route whose refusal carries a report (the import's rejected rows). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = new.target.name;

@@ -11,12 +11,13 @@ import {
   pgError,
 } from './pg-errors.js';
 
-/** The error shape of API.md. */
+/** The error shape of API.md (a DomainException may add members, never replace these). */
 export interface ErrorBody {
   statusCode: number;
   code: string;
   message: string;
   details: FieldError[];
+  [extra: string]: unknown;
 }
 
 export interface ErrorResponse {
@@ -66,7 +67,11 @@ const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => 
 /** Maps anything thrown while serving a request to the API's error shape. */
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof DomainException) {
-    return { body: body(error.status, error.code, error.message, error.details), headers: error.headers, unexpected: error.status >= 500 };
+    return {
+      body: { ...error.extra, ...body(error.status, error.code, error.message, error.details) },
+      headers: error.headers,
+      unexpected: error.status >= 500,
+    };
   }
 
   if (isPoolExhausted(error)) {

@@ -22,7 +22,8 @@ export class IdempotencyKey {
   @Column({ name: 'status_code', type: 'smallint' })
   statusCode: number;
 
-  @Column({ type: 'jsonb' })
+  /** json, not jsonb: the replay is the first response byte for byte (jsonb would reorder its keys). */
+  @Column({ type: 'json' })
   body: unknown;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

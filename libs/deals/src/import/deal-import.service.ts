@@ -174,7 +174,7 @@ function rowErrors(error: unknown): FieldError[] {
     : [{ field: 'row', message: error.message }];
 }
 
-/** 422 naming each refused row's fields as rows[N].field (N: the spreadsheet row, the header being row 1). */
+/** 422 naming each refused row's fields as rows[N].field (N: the spreadsheet row, the header being row 1), with the report {accepted: 0, rejected}. */
 function importRejected(rejected: ImportedRowError[]): DomainException {
   const details = rejected.flatMap(({ row, errors }) => errors.map((e) => ({ field: `rows[${row}].${e.field}`, message: e.message })));
   return new DomainException(
@@ -182,5 +182,7 @@ function importRejected(rejected: ImportedRowError[]): DomainException {
     422,
     `${rejected.length} row(s) of the file are refused, so nothing was imported; fix them, or send mode=partial to import the others`,
     details,
+    {},
+    { accepted: 0, rejected, dealIds: [] },
   );
 }
