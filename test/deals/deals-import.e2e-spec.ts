@@ -74,6 +74,22 @@ describe('deal import and export', () => {
     for (const [key, value] of Object.entries(fields)) req = req.field(key, value);
     return req.attach('file', file, name);
   };
+  /** GET /deals/<path> with the body as bytes (errors, which are JSON, parsed). */
+  const download = (session: Session | undefined, path: string, query: Record<string, string>) =>
+    t
+      .http()
+      .get(`${API}/deals/${path}`)
+      .query(query)
+      .set(auth(session))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          done(null, String(res.headers['content-type']).includes('application/json') ? JSON.parse(body.toString('utf8')) : body);
+        });
+      });
   const dealsOfBase = async (baseId = world.baseId) =>
     (await sql<{ n: number }>('SELECT count(*)::int AS n FROM deal WHERE base_id = $1', [baseId]))[0].n;
   const organizationsWith = async (codes: string[]) =>
@@ -266,23 +282,23 @@ describe('deal import and export', () => {
     });
   });
 
+  describe('template', () => {
+    it('gives the headers the import reads, as XLSX (with a sheet of notes) or CSV; operators and admins only', async () => {
+      const get = (session: Session | undefined, query: Record<string, string> = {}) => download(session, 'import/template', query);
+      const xlsx = await expectOk(get(world.operator));
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+      expect((workbook.worksheets[0].getRow(1).values as string[]).slice(1)).toEqual(CHINESE);
+      expect(workbook.worksheets[1].name).toBe('填写说明');
+      const csvFile = (await expectOk(get(admin, { format: 'csv' }))).body as Buffer;
+      expect(csvFile.subarray(3).toString('utf8').trim()).toBe(CHINESE.join(','));
+      expectErrorBody(await get(world.buyer), 403, 'FORBIDDEN');
+      expectInvalid(await get(world.operator, { format: 'pdf' }), 'format');
+    });
+  });
+
   describe('export', () => {
-    const exportOf = (session: Session | undefined, query: Record<string, string>) =>
-      t
-        .http()
-        .get(`${API}/deals/export`)
-        .query(query)
-        .set(auth(session))
-        .buffer(true)
-        .parse((res, done) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const body = Buffer.concat(chunks);
-            // Errors are JSON; the file itself stays bytes.
-            done(null, String(res.headers['content-type']).includes('application/json') ? JSON.parse(body.toString('utf8')) : body);
-          });
-        });
+    const exportOf = (session: Session | undefined, query: Record<string, string>) => download(session, 'export', query);
 
     it("gives the base's deals as a UTF-8 CSV with a BOM, in the import's columns, that imports again", async () => {
       const source = await dealWorld(t, admin);

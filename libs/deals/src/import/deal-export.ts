@@ -69,3 +69,35 @@ export async function exportXlsx(rows: readonly ExportRow[]): Promise<Buffer> {
   for (const column of amountColumns) sheet.getColumn(column).numFmt = '#,##0.00';
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
+
+/** What the template's second sheet says about each column. */
+const TEMPLATE_NOTES: readonly [string, string][] = [
+  ['合同名称', '可选'],
+  ['合同类型', '技术开发、技术转让、技术许可、技术咨询、技术服务（或 development、transfer、licence、consulting、service）'],
+  ['合同成交额(元)', '如 1500000.00 或 1,500,000'],
+  ['技术交易额(元)', '不超过合同成交额'],
+  ['签订日期', '2026-05-01、2026/5/1 或 2026年5月1日'],
+  ['卖方', '单位名称'],
+  ['卖方统一社会信用代码', '18位；平台上没有的单位将以“待审核”身份加入'],
+  ['买方', '单位名称'],
+  ['买方统一社会信用代码', '18位'],
+  ['登记编号', '可选；14至24位数字或大写字母'],
+  ['技术领域', '领域名称或代码，见 GET /fields'],
+];
+
+/** The import's header row alone, as UTF-8 CSV with a BOM. */
+export function templateCsv(): Buffer {
+  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${SHEET_COLUMNS.map((c) => c.chinese).join(',')}\r\n`, 'utf8')]);
+}
+
+/** The header row on the first sheet (the one the import reads), and what each column takes on a second. */
+export async function templateXlsx(): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('技术合同');
+  sheet.addRow(SHEET_COLUMNS.map((c) => c.chinese));
+  sheet.getRow(1).font = { bold: true };
+  const notes = workbook.addWorksheet('填写说明');
+  notes.addRow(['列', '填写要求']);
+  for (const note of TEMPLATE_NOTES) notes.addRow([...note]);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

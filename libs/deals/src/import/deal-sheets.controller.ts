@@ -27,11 +27,13 @@ import {
 } from '#yizhi/core';
 import { DealsRepository } from '../deals.repository.js';
 import { DealListQueryDto } from '../dto/deal.dto.js';
-import { exportCsv, exportXlsx } from './deal-export.js';
+import { exportCsv, exportXlsx, templateCsv, templateXlsx } from './deal-export.js';
 import { DealImportService, IMPORT_MAX_ROWS, type ImportReport } from './deal-import.service.js';
 import { IMPORT_MAX_BYTES, readUploadForm } from './multipart-form.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** More than this many deals in one export is refused: narrow the filters. */
 export const EXPORT_MAX_ROWS = 100_000;
 
@@ -40,6 +42,13 @@ class ImportQueryDto {
   @IsOptional()
   @IsIn(['partial'], { message: 'mode must be "partial" (or absent, for all or nothing)' })
   mode?: 'partial';
+}
+
+class TemplateQueryDto {
+  @ApiPropertyOptional({ enum: ['csv', 'xlsx'], default: 'xlsx' })
+  @IsOptional()
+  @IsIn(['csv', 'xlsx'], { message: 'format must be "csv" or "xlsx"' })
+  format?: 'csv' | 'xlsx';
 }
 
 class ExportQueryDto extends OmitType(DealListQueryDto, ['limit', 'cursor'] as const) {
@@ -111,6 +120,17 @@ export class DealSheetsController {
   }
 
   @Roles(Role.Operator, Role.Admin)
+  @Get('import/template')
+  @ApiOperation({ summary: 'The import template: XLSX (default, with a sheet explaining each column) or CSV (?format=csv)' })
+  @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async template(@Query() query: TemplateQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+    const format = query.format ?? 'xlsx';
+    reply.header('Content-Disposition', `attachment; filename="deals-template.${format}"`);
+    reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE);
+    return format === 'csv' ? templateCsv() : templateXlsx();
+  }
+
+  @Roles(Role.Operator, Role.Admin)
   @Get('export')
   @ApiOperation({
     summary: "The deals you may keep (an operator: its base's), as CSV or XLSX with the import's columns; the list's filters apply",
@@ -135,7 +155,7 @@ export class DealSheetsController {
       reply.type('text/csv; charset=utf-8');
       return exportCsv(rows);
     }
-    reply.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    reply.type(XLSX_TYPE);
     return exportXlsx(rows);
   }
 }
