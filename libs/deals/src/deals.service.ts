@@ -155,9 +155,20 @@ export class DealsService {
       version: 1,
       createdById: caller.userId,
     });
+    const converted = lead ? await this.convertLead(manager, lead, deal.id) : null;
+    const flags = await this.anomalies.raise(manager, [deal.id]);
+    // The audit events last: each takes the chain's lock, held to the commit.
     await this.record(manager, caller, 'create', null, deal);
-    if (lead) await this.convertLead(manager, caller, lead, deal.id);
-    await this.anomalies.check(manager, [deal.id], caller);
+    if (converted) {
+      await this.audit.record(manager, {
+        actor: caller,
+        action: 'lead.convert',
+        entity: 'lead',
+        entityId: converted.after.id,
+        ...converted,
+      });
+    }
+    await this.anomalies.recordFlags(manager, flags, caller);
     return deal;
   }
 
@@ -239,8 +250,9 @@ export class DealsService {
         }
         const updated = await this.deals.updateAtVersion(manager, id, expected, changes);
         if (!updated) throw DealException.versionConflict((await this.deals.currentVersion(manager, id)) ?? expected);
+        const flags = await this.anomalies.raise(manager, [deal.id]);
         await this.record(manager, caller, 'update', deal, updated);
-        await this.anomalies.check(manager, [deal.id], caller);
+        await this.anomalies.recordFlags(manager, flags, caller);
         return updated;
       });
     } catch (error) {
@@ -257,8 +269,9 @@ export class DealsService {
         throw DealException.reference('registrationNo', 'must be set (PATCH) before the deal is registered');
       }
       const updated = await this.write(manager, deal, { status: dto.to });
+      const flags = await this.anomalies.raise(manager, [deal.id]);
       await this.record(manager, caller, DEAL_STATUS_VERBS[dto.to], deal, updated);
-      await this.anomalies.check(manager, [deal.id], caller);
+      await this.anomalies.recordFlags(manager, flags, caller);
       return updated;
     });
   }
@@ -428,20 +441,14 @@ export class DealsService {
     return lead;
   }
 
-  private async convertLead(manager: EntityManager, caller: Principal, lead: Lead, dealId: string): Promise<void> {
+  /** Links the lead to its deal and converts it; the snapshots for its audit event, which the caller records. */
+  private async convertLead(manager: EntityManager, lead: Lead, dealId: string) {
     const before = leadSnapshot(lead);
     lead.dealId = dealId;
     lead.status = LeadStatus.Converted;
     lead.lastActivityAt = new Date();
     const saved = await this.deals.saveLead(manager, lead);
-    await this.audit.record(manager, {
-      actor: caller,
-      action: 'lead.convert',
-      entity: 'lead',
-      entityId: lead.id,
-      before,
-      after: leadSnapshot(saved),
-    });
+    return { before, after: leadSnapshot(saved) };
   }
 
   private record(manager: EntityManager, caller: Principal, verb: string, before: Deal | null, after: Deal): Promise<unknown> {

@@ -20,17 +20,38 @@ export class AnomaliesService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Runs every rule on these deals in the caller's transaction; the new flags, each audited. */
-  check(manager: EntityManager, dealIds: readonly string[], actor: Principal | null): Promise<Anomaly[]> {
-    return this.run(manager, 'd.id = ANY($1::uuid[])', [dealIds], actor);
+  /**
+   * Runs every rule on these deals in the caller's transaction and returns the new flags, not yet
+   * audited: the caller records them (recordFlags) after its other work, so that the audit chain's
+   * lock, held to the commit, is held briefly.
+   */
+  raise(manager: EntityManager, dealIds: readonly string[]): Promise<Anomaly[]> {
+    return this.run(manager, 'd.id = ANY($1::uuid[])', [dealIds]);
+  }
+
+  /** The audit events of new flags (anomaly.flag). */
+  async recordFlags(manager: EntityManager, anomalies: readonly Anomaly[], actor: Principal | null): Promise<void> {
+    for (const anomaly of anomalies) {
+      await this.audit.record(manager, {
+        actor,
+        action: 'anomaly.flag',
+        entity: 'anomaly',
+        entityId: anomaly.id,
+        before: null,
+        after: AnomalyView.of(anomaly),
+      });
+    }
   }
 
   /** The nightly scan: every rule over every deal, one transaction per rule. The number of new flags. */
   async scanAll(): Promise<number> {
     let raised = 0;
     for (const query of RULE_QUERIES) {
-      const found = await this.dataSource.transaction((manager) => this.run(manager, '$1::uuid[] IS NULL', [null], null, [query]));
-      raised += found.length;
+      raised += await this.dataSource.transaction(async (manager) => {
+        const found = await this.run(manager, '$1::uuid[] IS NULL', [null], [query]);
+        await this.recordFlags(manager, found, null);
+        return found.length;
+      });
     }
     if (raised) this.logger.log(`the anomaly scan raised ${raised} new flags`);
     return raised;
@@ -79,13 +100,7 @@ export class AnomaliesService {
     });
   }
 
-  private async run(
-    manager: EntityManager,
-    scope: string,
-    first: unknown[],
-    actor: Principal | null,
-    queries = RULE_QUERIES,
-  ): Promise<Anomaly[]> {
+  private async run(manager: EntityManager, scope: string, first: unknown[], queries = RULE_QUERIES): Promise<Anomaly[]> {
     const raised: Anomaly[] = [];
     for (const query of queries) {
       const rows = (await manager.query(
@@ -96,18 +111,7 @@ export class AnomaliesService {
         [...first, ...query.params()],
       )) as { id: string }[];
       if (!rows.length) continue;
-      const anomalies = await manager.find(Anomaly, { where: rows.map((r) => ({ id: r.id })), relations: { deal: true } });
-      for (const anomaly of anomalies) {
-        await this.audit.record(manager, {
-          actor,
-          action: 'anomaly.flag',
-          entity: 'anomaly',
-          entityId: anomaly.id,
-          before: null,
-          after: AnomalyView.of(anomaly),
-        });
-      }
-      raised.push(...anomalies);
+      raised.push(...(await manager.find(Anomaly, { where: rows.map((r) => ({ id: r.id })), relations: { deal: true } })));
     }
     return raised;
   }
