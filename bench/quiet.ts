@@ -67,15 +67,17 @@ export async function waitForQuiet(
   limits: { othersWaitSeconds: number; quietWaitSeconds: number },
   log: (line: string) => void,
   shouldStop: () => boolean = () => false,
+  /** The benchmark's name in the log lines. */
+  label = 'bench:matching',
 ): Promise<Quiet> {
   const t0 = Date.now();
   let others = otherBenchmarks();
-  if (others.length) log(`[bench:matching] waiting for other benchmarks to end: ${others.join('; ')}`);
+  if (others.length) log(`[${label}] waiting for other benchmarks to end: ${others.join('; ')}`);
   while (others.length && Date.now() - t0 < limits.othersWaitSeconds * 1000 && !shouldStop()) {
     await sleep(5_000);
     others = otherBenchmarks();
   }
-  if (others.length) log(`[bench:matching] warning: other benchmarks still running after ${limits.othersWaitSeconds} s; going on`);
+  if (others.length) log(`[${label}] warning: other benchmarks still running after ${limits.othersWaitSeconds} s; going on`);
   const waitedForBenchmarksSeconds = round((Date.now() - t0) / 1000);
   const cpus = os.availableParallelism();
   const t1 = Date.now();
@@ -85,6 +87,6 @@ export async function waitForQuiet(
   const busyCores = busy === null ? null : round(busy * cpus, 3);
   const waitedSeconds = round((Date.now() - t1) / 1000);
   if (busyCores !== null && busyCores > 0.5)
-    log(`[bench:matching] warning: ${busyCores} cores busy after waiting ${waitedSeconds} s; measuring anyway`);
+    log(`[${label}] warning: ${busyCores} cores busy after waiting ${waitedSeconds} s; measuring anyway`);
   return { busyCores, waitedSeconds, waitedForBenchmarksSeconds };
 }

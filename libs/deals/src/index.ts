@@ -12,4 +12,5 @@ export * from './anomalies/anomaly.entity.js';
 export * from './anomalies/anomaly-rules.js';
 export * from './anomalies/anomalies.service.js';
 export * from './import/multipart-form.js';
+export { IMPORT_MAX_ROWS } from './import/deal-import.service.js';
 export * from './deals.module.js';
