@@ -57,10 +57,35 @@ function jieba(): Jieba {
   return segmenter;
 }
 
+const LATIN_CHAR = /[a-z0-9]/;
+
+/**
+ * jieba's tokens, except that a Latin word is never cut inside: the user dictionary holds short
+ * Latin entries (gan, ic, ai), and jieba would otherwise find them inside words (or|gan|ic,
+ * tr|ai|ning), whose pieces then map to 氮化镓, 芯片, 人工智能. A token that ends inside a Latin word
+ * is extended to the word's end, and the tokens it then covers are dropped; a token that joins a
+ * Latin word to Han characters (mems传感器) stays as it is.
+ */
+function tokens(text: string): string[] {
+  const out: string[] = [];
+  let at = 0;
+  let covered = 0;
+  for (const token of jieba().cut(text, false)) {
+    const start = Math.max(at, covered);
+    at += token.length;
+    if (at <= covered) continue;
+    let end = at;
+    while (end < text.length && LATIN_CHAR.test(text[end - 1]) && LATIN_CHAR.test(text[end])) end++;
+    out.push(text.slice(start, end));
+    covered = end;
+  }
+  return out;
+}
+
 /** The terms of one text, canonical, in order (repeats kept). */
 export function terms(text: string): string[] {
   const out: string[] = [];
-  for (const token of jieba().cut(normalizeText(text), false)) {
+  for (const token of tokens(normalizeText(text))) {
     const word = token.trim();
     if (!word || STOPWORDS.has(word)) continue;
     const known = TERM_FIELD.has(word) || CANONICAL.has(word);
