@@ -93,7 +93,10 @@ export class DealsController {
   @ApiOperation({
     summary: 'A deal of your base, one your organization is a party to, or any as an admin (404 otherwise), with its payments',
   })
-  @ApiOkResponse({ type: DealDetailView, headers: { ETag: { description: 'The version, for If-Match' } } })
+  @ApiOkResponse({
+    type: DealDetailView,
+    headers: { ETag: { description: 'The version, for If-Match', schema: { type: 'string', example: '"3"' } } },
+  })
   async get(
     @Param('id', UuidPipe) id: string,
     @CurrentUser() caller: Principal,
