@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
-import { Base } from '#yizhi/bases';
 import { Listing, Need } from '#yizhi/catalog';
 import { createdKey, decodeCreatedCursor, Role, toPage, type CallerScope, type Page } from '#yizhi/core';
-import { Organization, User } from '#yizhi/identity';
+import { User } from '#yizhi/identity';
 import { Lead } from '#yizhi/leads';
 import type { DealCategory, DealStatus, DealVerification } from './deal-status.js';
 import { Deal, DealAdjustment, DealPayment } from './deal.entity.js';
@@ -59,8 +58,17 @@ export class DealsRepository {
     return manager.save(DealAdjustment, manager.create(DealAdjustment, values));
   }
 
-  insert(manager: EntityManager, values: Partial<Deal>): Promise<Deal> {
-    return manager.save(Deal, manager.create(Deal, values));
+  /** One INSERT (not save(), which works out relations and subjects first); the deal with its generated columns. */
+  async insert(manager: EntityManager, values: Partial<Deal>): Promise<Deal> {
+    // A copy goes to TypeORM, which writes what the INSERT returns into the object it is given, raw (received_amount as "0").
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Deal)
+      .values({ ...values } as QueryDeepPartialEntity<Deal>)
+      .execute();
+    const generated = result.generatedMaps[0] as Pick<Deal, 'id' | 'createdAt' | 'updatedAt'>;
+    return Object.assign(new Deal(), values, { id: generated.id, createdAt: generated.createdAt, updatedAt: generated.updatedAt });
   }
 
   insertPayment(
@@ -92,12 +100,14 @@ export class DealsRepository {
 
   // ---------------------------------------------------------------- what a deal refers to
 
-  activeBaseExists(manager: EntityManager, id: string): Promise<boolean> {
-    return manager.exists(Base, { where: { id, active: true } });
+  async activeBaseExists(manager: EntityManager, id: string): Promise<boolean> {
+    return ((await manager.query('SELECT 1 FROM base WHERE id = $1 AND active', [id])) as unknown[]).length > 0;
   }
 
-  organizationExists(manager: EntityManager, id: string): Promise<boolean> {
-    return manager.exists(Organization, { where: { id } });
+  /** Which of these organisations exist, in one statement. */
+  async existingOrganizations(manager: EntityManager, ids: readonly string[]): Promise<Set<string>> {
+    const rows = (await manager.query('SELECT id FROM organization WHERE id = ANY($1::uuid[])', [ids])) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
   }
 
   listingOf(manager: EntityManager, id: string): Promise<Pick<Listing, 'id' | 'ownerOrganizationId'> | null> {

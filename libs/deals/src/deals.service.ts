@@ -399,12 +399,19 @@ export class DealsService {
   /** The parties exist; a listing is the seller's, a need the buyer's; a broker is an operator of the base. */
   private async checkLinks(manager: EntityManager, links: DealLinks, current: Deal | null): Promise<void> {
     const changed = <K extends keyof DealLinks>(key: K, column: keyof Deal) => current === null || current[column] !== links[key];
-    for (const [key, column] of [
-      ['sellerOrgId', 'sellerOrganizationId'],
-      ['buyerOrgId', 'buyerOrganizationId'],
-    ] as const) {
-      if (changed(key, column) && !(await this.deals.organizationExists(manager, links[key]))) {
-        throw DealException.reference(key, 'must be an organization on the platform');
+    const parties = (
+      [
+        ['sellerOrgId', 'sellerOrganizationId'],
+        ['buyerOrgId', 'buyerOrganizationId'],
+      ] as const
+    ).filter(([key, column]) => changed(key, column));
+    if (parties.length) {
+      const existing = await this.deals.existingOrganizations(
+        manager,
+        parties.map(([key]) => links[key]),
+      );
+      for (const [key] of parties) {
+        if (!existing.has(links[key])) throw DealException.reference(key, 'must be an organization on the platform');
       }
     }
     if (links.listingId !== null) {

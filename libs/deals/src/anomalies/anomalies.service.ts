@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '#yizhi/audit';
 import { createdKey, decodeCreatedCursor, DomainException, NotFoundException, toPage, type Page, type Principal } from '#yizhi/core';
 import { Anomaly, AnomalyStatus } from './anomaly.entity.js';
-import { RULE_QUERIES } from './anomaly-rules.js';
+import { RULE_QUERIES, RULE_SCOPE, ruleParams, ruleStatement } from './anomaly-rules.js';
 import { AnomalyView, type AnomalyListQueryDto } from './anomaly.dto.js';
 
 /**
@@ -26,7 +26,7 @@ export class AnomaliesService {
    * lock, held to the commit, is held briefly.
    */
   raise(manager: EntityManager, dealIds: readonly string[]): Promise<Anomaly[]> {
-    return this.run(manager, 'd.id = ANY($1::uuid[])', [dealIds]);
+    return this.run(manager, RULE_SCOPE.given, dealIds);
   }
 
   /** The audit events of new flags (anomaly.flag). */
@@ -48,7 +48,7 @@ export class AnomaliesService {
     let raised = 0;
     for (const query of RULE_QUERIES) {
       raised += await this.dataSource.transaction(async (manager) => {
-        const found = await this.run(manager, '$1::uuid[] IS NULL', [null], [query]);
+        const found = await this.run(manager, RULE_SCOPE.all, null, [query]);
         await this.recordFlags(manager, found, null);
         return found.length;
       });
@@ -100,19 +100,10 @@ export class AnomaliesService {
     });
   }
 
-  private async run(manager: EntityManager, scope: string, first: unknown[], queries = RULE_QUERIES): Promise<Anomaly[]> {
-    const raised: Anomaly[] = [];
-    for (const query of queries) {
-      const rows = (await manager.query(
-        `INSERT INTO anomaly (deal_id, rule, detail)
-         SELECT f.deal_id, '${query.rule}', f.detail FROM (${query.sql(scope)}) f
-         ON CONFLICT (deal_id, rule) DO NOTHING
-         RETURNING id`,
-        [...first, ...query.params()],
-      )) as { id: string }[];
-      if (!rows.length) continue;
-      raised.push(...(await manager.find(Anomaly, { where: rows.map((r) => ({ id: r.id })), relations: { deal: true } })));
-    }
-    return raised;
+  /** The rules in one statement; the new flags with their deals (for the view's baseId). */
+  private async run(manager: EntityManager, scope: string, dealIds: readonly string[] | null, queries = RULE_QUERIES): Promise<Anomaly[]> {
+    const rows = (await manager.query(ruleStatement(queries, scope), ruleParams(dealIds))) as { id: string }[];
+    if (!rows.length) return [];
+    return manager.find(Anomaly, { where: rows.map((r) => ({ id: r.id })), relations: { deal: true } });
   }
 }

@@ -27,14 +27,48 @@ const SAME_PARTIES = `((o.seller_organization_id = d.seller_organization_id AND 
 
 export interface RuleQuery {
   rule: AnomalyRule;
-  /** Yields (deal_id, detail) for the deals in `scope` (an SQL condition on `d`, with $1 the ids or null) that the rule flags. */
+  /**
+   * Yields (deal_id, detail) for the deals in `scope` (an SQL condition on `d`) that the rule
+   * flags. It reads its parameters from the CTE `p` of ruleStatement: `(SELECT line FROM p)`,
+   * `(SELECT today FROM p)`.
+   */
   sql: (scope: string) => string;
-  /** The parameters after $1. */
-  params: () => unknown[];
 }
 
+/** Which deals the rules look at: the ones given (`ids`), or all of them (`ids` null, the nightly scan). */
+export const RULE_SCOPE = {
+  given: 'd.id IN (SELECT unnest(ids) FROM p)',
+  all: '(SELECT ids FROM p) IS NULL',
+} as const;
+
+const PARAMS_CTE = 'WITH p AS (SELECT $1::uuid[] AS ids, $2::bigint AS line, $3::date AS today)';
+
+/** One rule's findings alone, without writing them (to time or inspect a rule); the parameters of ruleParams. */
+export const ruleSelect = (query: RuleQuery, scope: string) => `${PARAMS_CTE} SELECT * FROM (${query.sql(scope)}) f`;
+
 /**
- * Each rule as one statement over a set of deals: the deals a write touched, or every deal in the
+ * One statement that runs `queries` and inserts their new flags (one per deal and rule: a flag
+ * already raised, open or resolved, is left alone), returning the new flags' ids. $1 is the deals'
+ * ids (uuid[], or null for all); the thresholds come along as $2 and $3.
+ */
+export function ruleStatement(queries: readonly RuleQuery[], scope: string): string {
+  const inserts = queries.map(
+    (query, i) => `r${i} AS (
+      INSERT INTO anomaly (deal_id, rule, detail)
+      SELECT f.deal_id, '${query.rule}', f.detail FROM (${query.sql(scope)}) f
+      ON CONFLICT (deal_id, rule) DO NOTHING
+      RETURNING id)`,
+  );
+  return `${PARAMS_CTE},
+    ${inserts.join(',\n    ')}
+    ${queries.map((_, i) => `SELECT id FROM r${i}`).join(' UNION ALL ')}`;
+}
+
+/** The parameters of ruleStatement. */
+export const ruleParams = (ids: readonly string[] | null): unknown[] => [ids, L.expertReviewLineFen.toString(), platformDate()];
+
+/**
+ * Each rule as a query over a set of deals: the deals a write touched, or every deal in the
  * nightly scan. Cancelled deals are neither flagged nor compared with.
  */
 export const RULE_QUERIES: readonly RuleQuery[] = [
@@ -44,7 +78,6 @@ export const RULE_QUERIES: readonly RuleQuery[] = [
       scope,
     ) => `SELECT d.id AS deal_id, '技术开发合同的技术交易额与合同成交额相同（' || ${yuan('d.contract_amount')} || '元），未扣除任何非技术性费用' AS detail
       FROM deal d WHERE ${scope} AND d.status <> 'cancelled' AND d.category = 'development' AND d.tech_transaction_amount = d.contract_amount`,
-    params: () => [],
   },
   {
     rule: AnomalyRule.RepeatParties,
@@ -57,7 +90,6 @@ export const RULE_QUERIES: readonly RuleQuery[] = [
            AND o.signed_at BETWEEN d.signed_at - ${L.repeatPartiesDays} AND d.signed_at + ${L.repeatPartiesDays}
          ORDER BY abs(o.signed_at - d.signed_at), o.id LIMIT 1) o
       WHERE ${scope} AND d.status <> 'cancelled'`,
-    params: () => [],
   },
   {
     rule: AnomalyRule.SplitContracts,
@@ -66,10 +98,9 @@ export const RULE_QUERIES: readonly RuleQuery[] = [
     ) => `SELECT d.id AS deal_id, '与同一当事方在${L.splitWindowDays}天内签订' || g.n || '份均低于500万元的合同，合计' || ${yuan('g.total')} || '元，超过专家评审线' AS detail
       FROM deal d CROSS JOIN LATERAL (
         SELECT count(*) AS n, sum(o.contract_amount)::bigint AS total FROM deal o
-         WHERE o.status <> 'cancelled' AND ${SAME_PARTIES} AND o.contract_amount < $2::bigint
+         WHERE o.status <> 'cancelled' AND ${SAME_PARTIES} AND o.contract_amount < (SELECT line FROM p)
            AND o.signed_at BETWEEN d.signed_at - ${L.splitWindowDays} AND d.signed_at + ${L.splitWindowDays}) g
-      WHERE ${scope} AND d.status <> 'cancelled' AND d.contract_amount < $2::bigint AND g.n >= 2 AND g.total >= $2::bigint`,
-    params: () => [L.expertReviewLineFen.toString()],
+      WHERE ${scope} AND d.status <> 'cancelled' AND d.contract_amount < (SELECT line FROM p) AND g.n >= 2 AND g.total >= (SELECT line FROM p)`,
   },
   {
     rule: AnomalyRule.DuplicateRegistration,
@@ -77,7 +108,6 @@ export const RULE_QUERIES: readonly RuleQuery[] = [
       FROM deal d CROSS JOIN LATERAL (
         SELECT o.id FROM deal o WHERE o.registration_no = d.registration_no AND o.id <> d.id ORDER BY o.created_at LIMIT 1) o
       WHERE ${scope} AND d.status <> 'cancelled' AND d.registration_no IS NOT NULL`,
-    params: () => [],
   },
   {
     rule: AnomalyRule.AmountOutlier,
@@ -90,19 +120,16 @@ export const RULE_QUERIES: readonly RuleQuery[] = [
       SELECT d.id AS deal_id, '合同成交额' || ${yuan('d.contract_amount')} || '元，超过本基地近期合同成交额中位数（' || ${yuan('m.median')} || '元）的${L.outlierFactor}倍' AS detail
         FROM scoped d JOIN medians m USING (base_id)
        WHERE m.n >= ${L.outlierMinDeals} AND d.contract_amount > ${L.outlierFactor} * m.median`,
-    params: () => [],
   },
   {
     rule: AnomalyRule.FutureSigning,
     sql: (scope) => `SELECT d.id AS deal_id, '签订日期' || d.signed_at || '晚于今天' AS detail
-      FROM deal d WHERE ${scope} AND d.status <> 'cancelled' AND d.signed_at > $2::date`,
-    params: () => [platformDate()],
+      FROM deal d WHERE ${scope} AND d.status <> 'cancelled' AND d.signed_at > (SELECT today FROM p)`,
   },
   {
     rule: AnomalyRule.RelatedParties,
     sql: (scope) => `SELECT d.id AS deal_id, '买卖双方为关联方（同属' || s.related_party_group || '）' AS detail
       FROM deal d JOIN organization s ON s.id = d.seller_organization_id JOIN organization b ON b.id = d.buyer_organization_id
       WHERE ${scope} AND d.status <> 'cancelled' AND s.related_party_group IS NOT NULL AND s.related_party_group = b.related_party_group`,
-    params: () => [],
   },
 ];
