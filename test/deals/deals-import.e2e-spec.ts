@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import type { Response } from 'supertest';
-import { expectInvalid } from '../catalog/helpers.js';
+import { auditTrail, expectInvalid } from '../catalog/helpers.js';
 import { auth } from '../leads/helpers.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { expectErrorBody } from '../support/errors.js';
@@ -153,6 +153,10 @@ describe('deal import and export', () => {
       expect(stored.every((d) => d.buyer_status === 'pending')).toBe(true);
       expect(stored[2].registration_no).toBeNull();
       expect(await organizationsWith([buyerCode])).toBe(1);
+      // Audited like POST /deals: each deal, and the buyer the import added.
+      for (const id of res.body.dealIds) expect((await auditTrail(t, admin, 'deal', id)).map((e) => e.action)[0]).toBe('deal.create');
+      const [{ id: buyerId }] = await sql<{ id: string }>('SELECT id FROM organization WHERE credit_code = $1', [buyerCode]);
+      expect((await auditTrail(t, admin, 'organization', buyerId)).map((e) => e.action)).toEqual(['organization.create']);
     });
 
     it('reads UTF-8 with a BOM and English headers, and GBK (as Excel in China saves CSV)', async () => {

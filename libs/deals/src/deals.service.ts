@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '#yizhi/audit';
+import { AuditService, type AuditEventInput } from '#yizhi/audit';
 import {
   callerScope,
   ErrorCode,
@@ -97,10 +97,22 @@ export class DealsService {
   async create(caller: Principal, dto: CreateDealDto, claim: IdempotencyClaim | null): Promise<IdempotentResult<DealView>> {
     this.checkNewDeal(caller, dto);
     try {
-      return await this.idempotency.transaction(claim, 201, async (manager) => DealView.of(await this.insertDeal(manager, caller, dto)));
+      return await this.idempotency.transaction(claim, 201, async (manager) => {
+        const { deal, events } = await this.insertDeal(manager, caller, dto);
+        await this.recordAll(manager, events);
+        return DealView.of(deal);
+      });
     } catch (error) {
       throw registrationTaken(error);
     }
+  }
+
+  /**
+   * Records audit events in order. Each takes the chain's lock, held to the commit, so a writer
+   * records its events last; the import records all of its rows' events at its end.
+   */
+  async recordAll(manager: EntityManager, events: readonly AuditEventInput[]): Promise<void> {
+    for (const event of events) await this.audit.record(manager, event);
   }
 
   /** The checks of a new deal that need no database (403 for another base, 400, 422 for amounts). */
@@ -114,10 +126,11 @@ export class DealsService {
 
   /**
    * Writes a new deal (checked by checkNewDeal) in the caller's transaction: the references, the
-   * period, the lead it converts, the audit event and the anomaly rules. POST /deals and the
-   * import both come here. A taken registration number surfaces as pg's unique violation.
+   * period, the lead it converts and the anomaly rules. It returns the audit events the change owes,
+   * which the caller records (recordAll) before it commits. POST /deals and the import both come
+   * here. A taken registration number surfaces as pg's unique violation.
    */
-  async insertDeal(manager: EntityManager, caller: Principal, dto: CreateDealDto): Promise<Deal> {
+  async insertDeal(manager: EntityManager, caller: Principal, dto: CreateDealDto): Promise<{ deal: Deal; events: AuditEventInput[] }> {
     if (!(await this.deals.activeBaseExists(manager, dto.baseId))) throw DealException.reference('baseId', 'must be an active base');
     await this.periods.assertOpen(manager, dto.signedAt, 'signedAt');
     const lead = dto.leadId ? await this.leadToConvert(manager, dto.leadId, dto) : null;
@@ -157,19 +170,10 @@ export class DealsService {
     });
     const converted = lead ? await this.convertLead(manager, lead, deal.id) : null;
     const flags = await this.anomalies.raise(manager, [deal.id]);
-    // The audit events last: each takes the chain's lock, held to the commit.
-    await this.record(manager, caller, 'create', null, deal);
-    if (converted) {
-      await this.audit.record(manager, {
-        actor: caller,
-        action: 'lead.convert',
-        entity: 'lead',
-        entityId: converted.after.id,
-        ...converted,
-      });
-    }
-    await this.anomalies.recordFlags(manager, flags, caller);
-    return deal;
+    const events: AuditEventInput[] = [dealEvent(caller, 'create', null, deal)];
+    if (converted) events.push({ actor: caller, action: 'lead.convert', entity: 'lead', entityId: converted.after.id, ...converted });
+    events.push(...this.anomalies.flagEvents(flags, caller));
+    return { deal, events };
   }
 
   /** A deal the caller may see (404 otherwise, never 403), with its payments and adjustments. */
@@ -459,15 +463,20 @@ export class DealsService {
   }
 
   private record(manager: EntityManager, caller: Principal, verb: string, before: Deal | null, after: Deal): Promise<unknown> {
-    return this.audit.record(manager, {
-      actor: caller,
-      action: `deal.${verb}`,
-      entity: 'deal',
-      entityId: after.id,
-      before: before && DealView.of(before),
-      after: DealView.of(after),
-    });
+    return this.audit.record(manager, dealEvent(caller, verb, before, after));
   }
+}
+
+/** The audit event of a change to a deal: `deal.<verb>` with the deal's views before and after. */
+function dealEvent(caller: Principal, verb: string, before: Deal | null, after: Deal): AuditEventInput {
+  return {
+    actor: caller,
+    action: `deal.${verb}`,
+    entity: 'deal',
+    entityId: after.id,
+    before: before && DealView.of(before),
+    after: DealView.of(after),
+  };
 }
 
 /** 技术交易额 ≤ 合同成交额, and what was received stays within the contract amount. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '#yizhi/audit';
+import { AuditService, type AuditEventInput } from '#yizhi/audit';
 import { createdKey, decodeCreatedCursor, DomainException, NotFoundException, toPage, type Page, type Principal } from '#yizhi/core';
 import { Anomaly, AnomalyStatus } from './anomaly.entity.js';
 import { RULE_QUERIES, RULE_SCOPE, ruleParams, ruleStatement } from './anomaly-rules.js';
@@ -29,18 +29,21 @@ export class AnomaliesService {
     return this.run(manager, RULE_SCOPE.given, dealIds);
   }
 
-  /** The audit events of new flags (anomaly.flag). */
+  /** The audit events of new flags (anomaly.flag), for the caller to record. */
+  flagEvents(anomalies: readonly Anomaly[], actor: Principal | null): AuditEventInput[] {
+    return anomalies.map((anomaly) => ({
+      actor,
+      action: 'anomaly.flag',
+      entity: 'anomaly' as const,
+      entityId: anomaly.id,
+      before: null,
+      after: AnomalyView.of(anomaly),
+    }));
+  }
+
+  /** Records new flags' audit events. */
   async recordFlags(manager: EntityManager, anomalies: readonly Anomaly[], actor: Principal | null): Promise<void> {
-    for (const anomaly of anomalies) {
-      await this.audit.record(manager, {
-        actor,
-        action: 'anomaly.flag',
-        entity: 'anomaly',
-        entityId: anomaly.id,
-        before: null,
-        after: AnomalyView.of(anomaly),
-      });
-    }
+    for (const event of this.flagEvents(anomalies, actor)) await this.audit.record(manager, event);
   }
 
   /** The nightly scan: every rule over every deal, one transaction per rule. The number of new flags. */

@@ -4,6 +4,7 @@ import { OmitType } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength, validate } from 'class-validator';
 import type { EntityManager } from 'typeorm';
+import type { AuditEventInput } from '#yizhi/audit';
 import {
   DomainException,
   flattenValidationErrors,
@@ -128,11 +129,15 @@ export class DealImportService {
           { field: 'baseId', message: 'must be an active base' },
         ]);
       const dealIds: string[] = [];
+      // Every row's audit events wait for the end: the chain's lock is then held for that last step only, not the whole file.
+      const events: AuditEventInput[] = [];
       for (const { row, dto } of valid) {
         await manager.query('SAVEPOINT import_row');
         try {
-          dealIds.push(await this.importRow(manager, caller, base, dto));
+          const imported = await this.importRow(manager, caller, base, dto);
           await manager.query('RELEASE SAVEPOINT import_row');
+          dealIds.push(imported.deal.id);
+          events.push(...imported.events);
         } catch (error) {
           await manager.query('ROLLBACK TO SAVEPOINT import_row');
           rejected.push({ row, errors: rowErrors(registrationTaken(error)) });
@@ -140,13 +145,21 @@ export class DealImportService {
       }
       rejected.sort((a, b) => a.row - b.row);
       if (rejected.length && !input.partial) throw importRejected(rejected);
+      await this.deals.recordAll(manager, events);
       return { accepted: dealIds.length, rejected, dealIds };
     });
   }
 
-  private async importRow(manager: EntityManager, caller: Principal, base: Base, row: DealSheetRowDto): Promise<string> {
+  /** One row's parties and deal; the audit events they owe, recorded at the end of the import. */
+  private async importRow(
+    manager: EntityManager,
+    caller: Principal,
+    base: Base,
+    row: DealSheetRowDto,
+  ): Promise<{ deal: { id: string }; events: AuditEventInput[] }> {
+    const events: AuditEventInput[] = [];
     const party = (name: string, creditCode: string) =>
-      this.organizations.ensureByCreditCode(manager, caller, { name, creditCode, kind: kindOf(creditCode), region: base.city });
+      this.organizations.ensureByCreditCode(manager, caller, { name, creditCode, kind: kindOf(creditCode), region: base.city }, events);
     const seller = await party(row.seller, row.sellerCreditCode);
     const buyer = await party(row.buyer, row.buyerCreditCode);
     const dto = Object.assign(new CreateDealDto(), {
@@ -162,7 +175,8 @@ export class DealImportService {
       registrationNo: row.registrationNo,
     });
     this.deals.checkNewDeal(caller, dto);
-    return (await this.deals.insertDeal(manager, caller, dto)).id;
+    const inserted = await this.deals.insertDeal(manager, caller, dto);
+    return { deal: inserted.deal, events: [...events, ...inserted.events] };
   }
 }
 

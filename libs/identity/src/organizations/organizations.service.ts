@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { AuditService } from '#yizhi/audit';
+import { AuditService, type AuditEventInput } from '#yizhi/audit';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OrganizationView } from '../dto/views.js';
 import { NotFoundException, Role, type Principal } from '#yizhi/core';
@@ -33,17 +33,21 @@ export class OrganizationsService {
     manager: EntityManager,
     caller: Principal,
     values: Pick<Organization, 'name' | 'kind' | 'creditCode' | 'region'>,
+    /** When given, the audit event of a new organisation goes here for the caller to record later, instead of now. */
+    deferred?: AuditEventInput[],
   ): Promise<Organization> {
     const { organization, created } = await this.organizations.insertOrFind(manager, values);
     if (created) {
-      await this.audit.record(manager, {
+      const event: AuditEventInput = {
         actor: caller,
         action: 'organization.create',
         entity: 'organization',
         entityId: organization.id,
         before: null,
         after: OrganizationView.of(organization),
-      });
+      };
+      if (deferred) deferred.push(event);
+      else await this.audit.record(manager, event);
     }
     return organization;
   }
