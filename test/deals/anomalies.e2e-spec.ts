@@ -65,6 +65,12 @@ describe('anomalies', () => {
     await record(world, { signedAt: '2026-03-01' });
     const soon = await record(world, { signedAt: '2026-03-31' });
     expect(await rulesOf(soon.id)).toEqual(['repeat_parties']);
+    // The deal's event and its flag's were appended together (AuditService.recordMany): the chain still verifies.
+    const [flag] = await anomaliesOf(soon.id);
+    const [dealEvent] = await auditTrail(t, admin, 'deal', soon.id);
+    const [flagEvent] = await auditTrail(t, admin, 'anomaly', flag.id);
+    expect(BigInt(flagEvent.seq)).toBeGreaterThan(BigInt(dealEvent.seq));
+    expect((await expectOk(t.http().get(`${API}/audit/verify`).set(auth(admin)))).body).toMatchObject({ ok: true, firstBrokenSeq: null });
     const reversed = await dealWorld(t, admin);
     await record(reversed, { signedAt: '2026-03-01' });
     const back = await record(reversed, {

@@ -47,6 +47,50 @@ export class AuditEventsRepository {
     return row;
   }
 
+  /** `count` sequence numbers, in order, each with its instant (milliseconds), in one statement. */
+  async allocateMany(manager: EntityManager, count: number): Promise<{ seq: string; at: Date }[]> {
+    const rows: { seq: string; at: Date }[] = await manager.query(
+      `SELECT nextval(pg_get_serial_sequence('audit_event', 'seq'))::text AS seq, date_trunc('milliseconds', clock_timestamp()) AS at
+         FROM generate_series(1, $1::int)`,
+      [count],
+    );
+    return rows.sort((x, y) => (BigInt(x.seq) < BigInt(y.seq) ? -1 : 1));
+  }
+
+  /** Inserts events (already chained, in seq order) and moves the head to the last, in one statement. */
+  async appendMany(manager: EntityManager, events: readonly AuditEvent[]): Promise<void> {
+    const column = <T>(pick: (e: AuditEvent) => T) => events.map(pick);
+    const last = events[events.length - 1];
+    await manager.query(
+      `WITH appended AS (
+         INSERT INTO audit_event (seq, at, actor_id, actor_role, action, entity, entity_id, "before", "after", prev_hash, hash)
+         SELECT e.seq, e.at, e.actor_id, e.actor_role, e.action, e.entity, e.entity_id, e.before::jsonb, e.after::jsonb, e.prev_hash, e.hash
+           FROM unnest($1::bigint[], $2::timestamptz[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+             AS e(seq, at, actor_id, actor_role, action, entity, entity_id, before, after, prev_hash, hash)
+         RETURNING seq
+       )
+       UPDATE audit_chain_head SET last_seq = $12, last_hash = $13 WHERE id = $14 AND (SELECT count(*) FROM appended) = $15`,
+      [
+        column((e) => e.seq),
+        column((e) => e.at.toISOString()),
+        column((e) => e.actorId),
+        column((e) => e.actorRole),
+        column((e) => e.action),
+        column((e) => e.entity),
+        column((e) => e.entityId),
+        // SQL NULL rather than a jsonb 'null', as append() writes them.
+        column((e) => (e.before === null ? null : canonicalJson(e.before))),
+        column((e) => (e.after === null ? null : canonicalJson(e.after))),
+        column((e) => e.prevHash),
+        column((e) => e.hash),
+        last.seq,
+        last.hash,
+        HEAD_ID,
+        events.length,
+      ],
+    );
+  }
+
   /** Inserts the event and moves the head to it, in one statement. */
   async append(manager: EntityManager, event: AuditEvent): Promise<void> {
     await manager.query(

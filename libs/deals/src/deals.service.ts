@@ -112,7 +112,7 @@ export class DealsService {
    * records its events last; the import records all of its rows' events at its end.
    */
   async recordAll(manager: EntityManager, events: readonly AuditEventInput[]): Promise<void> {
-    for (const event of events) await this.audit.record(manager, event);
+    await this.audit.recordMany(manager, events);
   }
 
   /** The checks of a new deal that need no database (403 for another base, 400, 422 for amounts). */
@@ -255,8 +255,7 @@ export class DealsService {
         const updated = await this.deals.updateAtVersion(manager, id, expected, changes);
         if (!updated) throw DealException.versionConflict((await this.deals.currentVersion(manager, id)) ?? expected);
         const flags = await this.anomalies.raise(manager, [deal.id]);
-        await this.record(manager, caller, 'update', deal, updated);
-        await this.anomalies.recordFlags(manager, flags, caller);
+        await this.recordAll(manager, [dealEvent(caller, 'update', deal, updated), ...this.anomalies.flagEvents(flags, caller)]);
         return updated;
       });
     } catch (error) {
@@ -274,8 +273,10 @@ export class DealsService {
       }
       const updated = await this.write(manager, deal, { status: dto.to });
       const flags = await this.anomalies.raise(manager, [deal.id]);
-      await this.record(manager, caller, DEAL_STATUS_VERBS[dto.to], deal, updated);
-      await this.anomalies.recordFlags(manager, flags, caller);
+      await this.recordAll(manager, [
+        dealEvent(caller, DEAL_STATUS_VERBS[dto.to], deal, updated),
+        ...this.anomalies.flagEvents(flags, caller),
+      ]);
       return updated;
     });
   }

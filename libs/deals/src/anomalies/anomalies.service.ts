@@ -43,7 +43,7 @@ export class AnomaliesService {
 
   /** Records new flags' audit events. */
   async recordFlags(manager: EntityManager, anomalies: readonly Anomaly[], actor: Principal | null): Promise<void> {
-    for (const event of this.flagEvents(anomalies, actor)) await this.audit.record(manager, event);
+    await this.audit.recordMany(manager, this.flagEvents(anomalies, actor));
   }
 
   /** The nightly scan: every rule over every deal, one transaction per rule. The number of new flags. */
