@@ -1,7 +1,8 @@
 /**
- * Waiting for a quiet machine before a measurement, as bench/search.ts does: first for other
- * benchmarks of this repository (processes running dist/bench/…) to end, then for other processes
- * to use less than half a core. Both waits are bounded; the caller records what it found.
+ * Waiting for a quiet machine before a measurement, shared by bench:search, bench:matching and
+ * bench:deals: first for other benchmarks of this repository (processes running dist/bench/…) to
+ * end, then for other processes to use less than half a core. Both waits are bounded; the caller
+ * records what it found.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -63,13 +64,13 @@ export function otherBenchmarks(own: ReadonlySet<number> = new Set()): string[] 
   return found;
 }
 
-export async function waitForQuiet(
-  limits: { othersWaitSeconds: number; quietWaitSeconds: number },
+/** Waits (up to `othersWaitSeconds`) while another benchmark runs: two benchmarks on two cores measure each other. The seconds waited. */
+export async function waitForOtherBenchmarks(
+  limits: { othersWaitSeconds: number },
   log: (line: string) => void,
   shouldStop: () => boolean = () => false,
-  /** The benchmark's name in the log lines. */
   label = 'bench:matching',
-): Promise<Quiet> {
+): Promise<number> {
   const t0 = Date.now();
   let others = otherBenchmarks();
   if (others.length) log(`[${label}] waiting for other benchmarks to end: ${others.join('; ')}`);
@@ -78,7 +79,18 @@ export async function waitForQuiet(
     others = otherBenchmarks();
   }
   if (others.length) log(`[${label}] warning: other benchmarks still running after ${limits.othersWaitSeconds} s; going on`);
-  const waitedForBenchmarksSeconds = round((Date.now() - t0) / 1000);
+  return round((Date.now() - t0) / 1000);
+}
+
+/** waitForOtherBenchmarks, then (up to `quietWaitSeconds`) until other processes use less than half a core. */
+export async function waitForQuiet(
+  limits: { othersWaitSeconds: number; quietWaitSeconds: number },
+  log: (line: string) => void,
+  shouldStop: () => boolean = () => false,
+  /** The benchmark's name in the log lines. */
+  label = 'bench:matching',
+): Promise<Quiet> {
+  const waitedForBenchmarksSeconds = await waitForOtherBenchmarks(limits, log, shouldStop, label);
   const cpus = os.availableParallelism();
   const t1 = Date.now();
   let busy = await machineBusy(1_000);

@@ -32,7 +32,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -42,6 +42,7 @@ import pg from 'pg';
 import { platformDate } from '#yizhi/core';
 import { clockTicks, machineTicks, postgresBackendTicks, postgresCpuSecondsBetween, processCpuSeconds } from './cpu.js';
 import { exited, freePort, killAllNow, spawnNode, stopAll, waitFor200 } from './processes.js';
+import { waitForOtherBenchmarks, waitForQuiet as waitQuiet } from './quiet.js';
 import { ensureCorpus, type CorpusReport } from './search-data.js';
 import type { CatalogSearch } from '#yizhi/catalog';
 import {
@@ -163,80 +164,8 @@ let interrupted = false;
 const round1 = (value: number) => Math.round(value * 10) / 10;
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
-/** Busy share of the whole machine over `ms` (0..1), or null without /proc. */
-async function machineBusy(ms: number): Promise<number | null> {
-  const before = machineTicks();
-  await sleep(ms);
-  const after = machineTicks();
-  return before && after ? (after[0] - before[0]) / Math.max(1, after[1] - before[1]) : null;
-}
-
-/** This process and its ancestors (npm, the shell of the npm script): not "other" benchmarks. */
-function ancestors(): Set<number> {
-  const pids = new Set<number>([process.pid]);
-  let pid = process.ppid;
-  while (pid > 1 && !pids.has(pid)) {
-    pids.add(pid);
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    } catch {
-      break;
-    }
-  }
-  return pids;
-}
-
-/** Processes of other benchmarks of this repository (their command line runs something in dist/bench/). */
-function otherBenchmarks(): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  const mine = ancestors();
-  const found: string[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry) || mine.has(Number(entry))) continue;
-    try {
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-      if (command.includes('dist/bench/')) found.push(`${entry} ${command}`);
-    } catch {
-      // It exited meanwhile.
-    }
-  }
-  return found;
-}
-
-/** Waits (up to BENCH_OTHERS_WAIT s) while another benchmark runs: two benchmarks on two cores measure each other. */
-async function waitForOtherBenchmarks(): Promise<number> {
-  const started = Date.now();
-  let others = otherBenchmarks();
-  if (others.length) console.log(`[bench:search] waiting for other benchmarks to end: ${others.join('; ')}`);
-  while (others.length && Date.now() - started < settings.othersWaitSeconds * 1000 && !interrupted) {
-    await sleep(5_000);
-    others = otherBenchmarks();
-  }
-  if (others.length) console.log(`[bench:search] warning: other benchmarks still running after ${settings.othersWaitSeconds} s; going on`);
-  return round1((Date.now() - started) / 1000);
-}
-
-/** Waits (up to BENCH_QUIET_WAIT s) until other processes use less than half a core. */
-async function waitForQuiet(): Promise<{ busyCores: number | null; waitedSeconds: number; waitedForBenchmarksSeconds: number }> {
-  const waitedForBenchmarksSeconds = await waitForOtherBenchmarks();
-  const cpus = os.availableParallelism();
-  const started = Date.now();
-  let busy = await machineBusy(1_000);
-  while (busy !== null && busy * cpus > 0.5 && Date.now() - started < settings.quietWaitSeconds * 1000 && !interrupted) {
-    busy = await machineBusy(2_000);
-  }
-  const waitedSeconds = round1((Date.now() - started) / 1000);
-  const busyCores = busy === null ? null : round3(busy * cpus);
-  if (busyCores !== null && busyCores > 0.5)
-    console.log(`[bench:search] warning: ${busyCores} cores busy elsewhere after waiting ${waitedSeconds} s; measuring anyway`);
-  return { busyCores, waitedSeconds, waitedForBenchmarksSeconds };
-}
+/** Waits for other benchmarks, then for a quiet machine (bench/quiet.ts). */
+const waitForQuiet = () => waitQuiet(settings, console.log, () => interrupted, 'bench:search');
 
 /** CPU counters around a measurement: the API process (if any), the PostgreSQL backends of the database, this process. */
 function cpuProbe(apiPid: number | undefined) {
@@ -524,7 +453,7 @@ async function main(): Promise<void> {
     `[bench:search] ${os.availableParallelism()} CPUs, Node ${process.version}; ${settings.connections} connections, ` +
       `${settings.durationSeconds} s per shape and side, ${settings.warmupSeconds} s warm-up`,
   );
-  await waitForOtherBenchmarks();
+  await waitForOtherBenchmarks(settings, console.log, () => interrupted, 'bench:search');
   if (interrupted) return;
   const corpus: CorpusReport = await ensureCorpus(
     {
