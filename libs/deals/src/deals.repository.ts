@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { Listing, Need } from '#yizhi/catalog';
-import { createdKey, decodeCreatedCursor, Role, toPage, type CallerScope, type Page } from '#yizhi/core';
+import { newestFirstPage, Role, type CallerScope, type Page } from '#yizhi/core';
 import { User } from '#yizhi/identity';
 import { Lead } from '#yizhi/leads';
 import type { DealCategory, DealStatus, DealVerification } from './deal-status.js';
@@ -184,18 +184,6 @@ export class DealsRepository {
     if (filter.field) query.andWhere('d.fieldCode = :field', { field: filter.field });
     if (filter.from) query.andWhere('d.signedAt >= :from', { from: filter.from });
     if (filter.to) query.andWhere('d.signedAt <= :to', { to: filter.to });
-    if (filter.cursor) {
-      const after = decodeCreatedCursor(filter.cursor);
-      query.andWhere('(d.createdAt, d.id) < (CAST(:afterCreated AS timestamptz), CAST(:afterId AS uuid))', {
-        afterCreated: after.c,
-        afterId: after.id,
-      });
-    }
-    const rows = await query
-      .orderBy('d.createdAt', 'DESC')
-      .addOrderBy('d.id', 'DESC')
-      .limit(filter.limit + 1)
-      .getMany();
-    return toPage(rows, filter.limit, createdKey, (deal) => deal);
+    return newestFirstPage(query, 'd', filter, (deal) => deal);
   }
 }

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import { Base } from '#yizhi/bases';
 import { Listing, Need } from '#yizhi/catalog';
-import { createdKey, decodeCreatedCursor, Role, toPage, type CallerScope, type Page } from '#yizhi/core';
+import { newestFirstPage, Role, type CallerScope, type Page } from '#yizhi/core';
 import { Organization, User } from '#yizhi/identity';
 import { LeadNote } from './lead-note.entity.js';
 import { openLeadSql, type LeadStatus } from './lead-status.js';
@@ -124,18 +124,6 @@ export class LeadsRepository {
       const overdue = `${openLeadSql('l')} AND l.lastActivityAt <= :cutoff`;
       query.andWhere(filter.overdue ? `(${overdue})` : `NOT (${overdue})`, { cutoff: filter.overdueCutoff });
     }
-    if (filter.cursor) {
-      const after = decodeCreatedCursor(filter.cursor);
-      query.andWhere('(l.createdAt, l.id) < (CAST(:afterCreated AS timestamptz), CAST(:afterId AS uuid))', {
-        afterCreated: after.c,
-        afterId: after.id,
-      });
-    }
-    const rows = await query
-      .orderBy('l.createdAt', 'DESC')
-      .addOrderBy('l.id', 'DESC')
-      .limit(filter.limit + 1)
-      .getMany();
-    return toPage(rows, filter.limit, createdKey, (lead) => lead);
+    return newestFirstPage(query, 'l', filter, (lead) => lead);
   }
 }

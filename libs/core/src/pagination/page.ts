@@ -1,3 +1,4 @@
+import type { SelectQueryBuilder } from 'typeorm';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -71,4 +72,29 @@ export function decodeCreatedCursor(cursor: string): CreatedCursor {
     throw ValidationFailedException.field('cursor', 'is not a cursor this API issued');
   }
   return key;
+}
+
+/**
+ * A page of `query` (whose root alias is `alias`) newest first by (createdAt, id), after `cursor`
+ * (a createdKey cursor), mapped by `map`: the one keyset walk of every list ordered by creation.
+ */
+export async function newestFirstPage<E extends { createdAt: Date; id: string }, T>(
+  query: SelectQueryBuilder<E>,
+  alias: string,
+  page: { limit: number; cursor?: string },
+  map: (row: E) => T,
+): Promise<Page<T>> {
+  if (page.cursor) {
+    const after = decodeCreatedCursor(page.cursor);
+    query.andWhere(`(${alias}.createdAt, ${alias}.id) < (CAST(:afterCreated AS timestamptz), CAST(:afterId AS uuid))`, {
+      afterCreated: after.c,
+      afterId: after.id,
+    });
+  }
+  const rows = await query
+    .orderBy(`${alias}.createdAt`, 'DESC')
+    .addOrderBy(`${alias}.id`, 'DESC')
+    .limit(page.limit + 1)
+    .getMany();
+  return toPage(rows, page.limit, createdKey, map);
 }

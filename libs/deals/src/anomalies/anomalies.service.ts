@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService, type AuditEventInput } from '#yizhi/audit';
-import { createdKey, decodeCreatedCursor, DomainException, NotFoundException, toPage, type Page, type Principal } from '#yizhi/core';
+import { DomainException, newestFirstPage, NotFoundException, type Page, type Principal } from '#yizhi/core';
 import { Anomaly, AnomalyStatus } from './anomaly.entity.js';
 import { RULE_QUERIES, RULE_SCOPE, ruleParams, ruleStatement } from './anomaly-rules.js';
 import { AnomalyView, type AnomalyListQueryDto } from './anomaly.dto.js';
@@ -66,19 +66,7 @@ export class AnomaliesService {
     if (query.rule) q.andWhere('a.rule = :rule', { rule: query.rule });
     if (query.dealId) q.andWhere('a.dealId = :dealId', { dealId: query.dealId });
     if (query.baseId) q.andWhere('d.baseId = :baseId', { baseId: query.baseId });
-    if (query.cursor) {
-      const after = decodeCreatedCursor(query.cursor);
-      q.andWhere('(a.createdAt, a.id) < (CAST(:afterCreated AS timestamptz), CAST(:afterId AS uuid))', {
-        afterCreated: after.c,
-        afterId: after.id,
-      });
-    }
-    const rows = await q
-      .orderBy('a.createdAt', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .limit(query.limit + 1)
-      .getMany();
-    return toPage(rows, query.limit, createdKey, (a) => AnomalyView.of(a));
+    return newestFirstPage(q, 'a', query, (a) => AnomalyView.of(a));
   }
 
   async resolve(caller: Principal, id: string, note: string): Promise<AnomalyView> {

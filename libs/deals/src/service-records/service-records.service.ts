@@ -5,13 +5,11 @@ import { AuditService } from '#yizhi/audit';
 import { Base } from '#yizhi/bases';
 import {
   callerScope,
-  createdKey,
-  decodeCreatedCursor,
   ForbiddenException,
   IdempotencyService,
+  newestFirstPage,
   platformDate,
   Role,
-  toPage,
   ValidationFailedException,
   type IdempotencyClaim,
   type IdempotentResult,
@@ -96,19 +94,7 @@ export class ServiceRecordsService {
     if (query.kind) q.andWhere('r.kind = :kind', { kind: query.kind });
     if (query.from) q.andWhere('r.servedAt >= :from', { from: query.from });
     if (query.to) q.andWhere('r.servedAt <= :to', { to: query.to });
-    if (query.cursor) {
-      const after = decodeCreatedCursor(query.cursor);
-      q.andWhere('(r.createdAt, r.id) < (CAST(:afterCreated AS timestamptz), CAST(:afterId AS uuid))', {
-        afterCreated: after.c,
-        afterId: after.id,
-      });
-    }
-    const rows = await q
-      .orderBy('r.createdAt', 'DESC')
-      .addOrderBy('r.id', 'DESC')
-      .limit(query.limit + 1)
-      .getMany();
-    return toPage(rows, query.limit, createdKey, (r) => ServiceRecordView.of(r, r.enterpriseOrganization!));
+    return newestFirstPage(q, 'r', query, (r) => ServiceRecordView.of(r, r.enterpriseOrganization!));
   }
 
   /** The enterprise served: by id, or by credit code (added as pending, in the base's city, when the platform does not know it). */
