@@ -13,6 +13,7 @@ import { Deals1795960000000 } from './1795960000000-Deals.js';
 import { DealPeriods1795970000000 } from './1795970000000-DealPeriods.js';
 import { ServiceRecords1795980000000 } from './1795980000000-ServiceRecords.js';
 import { Anomalies1795990000000 } from './1795990000000-Anomalies.js';
+import { MatchScoreNumeric1796000000000 } from './1796000000000-MatchScoreNumeric.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   DealPeriods1795970000000,
   ServiceRecords1795980000000,
   Anomalies1795990000000,
+  MatchScoreNumeric1796000000000,
 ];

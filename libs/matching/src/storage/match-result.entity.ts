@@ -15,9 +15,9 @@ export class MatchResult {
   @PrimaryColumn({ name: 'other_id', type: 'uuid' })
   otherId: string;
 
-  /** A unitless relevance in [0, 1], rounded to four decimals (no amount of money is ever stored as a float). */
-  @Column({ type: 'real' })
-  score: number;
+  /** A unitless relevance in [0, 1] with four decimals, stored exactly (numeric, not a float). */
+  @Column({ type: 'numeric', precision: 5, scale: 4 })
+  score: string;
 
   @Column({ type: 'jsonb' })
   reasons: MatchReason[];

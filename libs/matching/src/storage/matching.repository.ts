@@ -238,7 +238,7 @@ export class MatchingRepository {
     if (matches.length)
       await manager.query(
         `INSERT INTO match_result (kind, item_id, other_id, score, reasons, computed_at)
-         SELECT $1, $2, m.other_id, m.score, m.reasons, now() FROM jsonb_to_recordset($3::jsonb) AS m(other_id uuid, score real, reasons jsonb)`,
+         SELECT $1, $2, m.other_id, m.score, m.reasons, now() FROM jsonb_to_recordset($3::jsonb) AS m(other_id uuid, score numeric, reasons jsonb)`,
         [kind, itemId, JSON.stringify(matches.map((m) => ({ other_id: m.otherId, score: m.score, reasons: m.reasons })))],
       );
     await manager.query(
@@ -257,7 +257,7 @@ export class MatchingRepository {
     const other: MatchKind = kind === 'need' ? 'listing' : 'need';
     await manager.query(
       `INSERT INTO match_result (kind, item_id, other_id, score, reasons, computed_at)
-       SELECT $1, m.other_id, $2, m.score, m.reasons, now() FROM jsonb_to_recordset($3::jsonb) AS m(other_id uuid, score real, reasons jsonb)
+       SELECT $1, m.other_id, $2, m.score, m.reasons, now() FROM jsonb_to_recordset($3::jsonb) AS m(other_id uuid, score numeric, reasons jsonb)
         WHERE EXISTS (SELECT 1 FROM match_state s WHERE s.kind = $1 AND s.item_id = m.other_id)
         ORDER BY m.other_id
        ON CONFLICT (kind, item_id, other_id) DO UPDATE SET score = EXCLUDED.score, reasons = EXCLUDED.reasons, computed_at = EXCLUDED.computed_at`,
@@ -306,7 +306,8 @@ export class MatchingRepository {
       `SELECT r.other_id, r.score, r.reasons FROM match_result r ${counterpart} AND r.kind = $1 AND r.item_id = $2
         ORDER BY r.score DESC, r.other_id LIMIT $4::int`,
       [kind, itemId, today, limit],
-    )) as { other_id: string; score: number; reasons: MatchReason[] }[];
-    return rows.map((r) => ({ otherId: r.other_id, score: r.score, reasons: r.reasons }));
+    )) as { other_id: string; score: string; reasons: MatchReason[] }[];
+    // numeric(5,4) arrives as text ("0.8123"): exactly the four decimals the score was rounded to.
+    return rows.map((r) => ({ otherId: r.other_id, score: Number(r.score), reasons: r.reasons }));
   }
 }
