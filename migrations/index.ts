@@ -14,6 +14,7 @@ import { DealPeriods1795970000000 } from './1795970000000-DealPeriods.js';
 import { ServiceRecords1795980000000 } from './1795980000000-ServiceRecords.js';
 import { Anomalies1795990000000 } from './1795990000000-Anomalies.js';
 import { MatchScoreNumeric1796000000000 } from './1796000000000-MatchScoreNumeric.js';
+import { Volumes1796100000000 } from './1796100000000-Volumes.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ServiceRecords1795980000000,
   Anomalies1795990000000,
   MatchScoreNumeric1796000000000,
+  Volumes1796100000000,
 ];

@@ -25,12 +25,14 @@ function stop(signal = 'SIGTERM') {
   }, 10_000).unref();
 }
 
-for (const [name, entry] of [
-  ['api', 'dist/apps/api/src/main.js'],
-  ['worker', 'dist/apps/worker/src/main.js'],
+// The API's heap is bounded (docs/operations.md): what it holds is small (imports and exports
+// stream), and an unbounded heap only lets V8 keep garbage for longer.
+for (const [name, entry, flags] of [
+  ['api', 'dist/apps/api/src/main.js', ['--max-old-space-size=256']],
+  ['worker', 'dist/apps/worker/src/main.js', []],
 ]) {
   console.log(`[start] starting ${name}`);
-  const child = spawn(node, ['--enable-source-maps', entry], { stdio: 'inherit' });
+  const child = spawn(node, [...flags, '--enable-source-maps', entry], { stdio: 'inherit' });
   children.set(name, child);
   child.on('exit', (code, signal) => {
     console.log(`[start] ${name} exited (${signal ?? code})`);

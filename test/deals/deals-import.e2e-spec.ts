@@ -14,6 +14,7 @@ import { auth } from '../leads/helpers.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { expectErrorBody } from '../support/errors.js';
 import { loginAdmin, sql, validCreditCode, type Session } from '../support/factories.js';
+import { IMPORT_MAX_BYTES } from '#yizhi/deals';
 import { API, dealWorld, expectOk, registrationNo, type DealWorld } from './helpers.js';
 
 const CHINESE = [
@@ -254,7 +255,7 @@ describe('deal import and export', () => {
         'UNSUPPORTED_MEDIA_TYPE',
         ['file'],
       );
-      expectErrorBody(await upload(world.operator, Buffer.alloc(10 * 1024 * 1024 + 1, 0x41)), 413, 'PAYLOAD_TOO_LARGE', ['file']);
+      expectErrorBody(await upload(world.operator, Buffer.alloc(IMPORT_MAX_BYTES + 1, 0x41)), 413, 'PAYLOAD_TOO_LARGE', ['file']);
       expect(await dealsOfBase()).toBe(before);
     });
 
@@ -323,6 +324,43 @@ describe('deal import and export', () => {
       expect(lines[1]).toContain('1500000.00');
       const again = await dealWorld(t, admin);
       expect((await expectOk(upload(admin, body, 'export.csv', { baseId: again.baseId }), 201)).body.accepted).toBe(2);
+    });
+
+    it('adds the columns 技术合同登记 asks for (party types and region codes from the credit codes), and streams past one batch', async () => {
+      const source = await dealWorld(t, admin);
+      const seller = validCreditCode('12', '510100');
+      const rows = Array.from({ length: 1_203 }, (_, i) =>
+        row({
+          sellerCreditCode: seller,
+          buyerCreditCode: validCreditCode(),
+          registrationNo: '',
+          signedAt: `2026-0${1 + (i % 5)}-0${1 + (i % 9)}`,
+        }),
+      );
+      expect((await expectOk(upload(source.operator, Buffer.from(csv([CHINESE, ...rows]))), 201)).body.accepted).toBe(1_203);
+      const res = await expectOk(exportOf(source.operator, { format: 'csv' }));
+      const lines = (res.body as Buffer).subarray(3).toString('utf8').trim().split('\r\n');
+      const header = lines[0].split(',');
+      expect(header.slice(CHINESE.length, CHINESE.length + 6)).toEqual([
+        '合同类型代码',
+        '卖方类型',
+        '卖方所在地区代码',
+        '买方类型',
+        '买方所在地区代码',
+        '技术领域代码',
+      ]);
+      const records = lines.slice(1).map((line) => Object.fromEntries(line.split(',').map((cell, i) => [header[i], cell])));
+      expect(records).toHaveLength(1_203);
+      expect(new Set(records.map((r) => r['编号'])).size).toBe(1_203);
+      expect(records.map((r) => r['签订日期'])).toEqual(records.map((r) => r['签订日期']).sort());
+      expect(records[0]).toMatchObject({
+        卖方类型: '事业单位法人',
+        卖方所在地区代码: '510100',
+        买方类型: '企业法人',
+        买方所在地区代码: '500000',
+      });
+      expect(records[0]['合同类型代码']).toMatch(/^(development|transfer|licence|consulting|service)$/);
+      expect(records[0]['技术领域代码']).toMatch(/^[a-z-]+$/);
     });
 
     it('gives XLSX, and refuses another base (403), the parties (403) and a bad format (400)', async () => {

@@ -38,7 +38,10 @@ describe('service records', () => {
     note: '为企业解读研发费用加计扣除政策',
     ...overrides,
   });
-  const recordCount = async () => (await sql<{ n: number }>('SELECT count(*)::int AS n FROM service_record'))[0].n;
+  /** This suite's records (other suites write theirs into the same database meanwhile). */
+  const recordCount = async () =>
+    (await sql<{ n: number }>('SELECT count(*)::int AS n FROM service_record WHERE base_id = ANY($1)', [[world.baseId, other.baseId]]))[0]
+      .n;
   const organizationsWith = (code: string) =>
     sql<{ id: string; status: string; kind: string; region: string }>(
       'SELECT id, status, kind, region FROM organization WHERE credit_code = $1',

@@ -8,11 +8,11 @@ const ORG_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 /** Real, published credit codes (they pass both checks); use them where a "real" code matters. */
 export const REAL_CREDIT_CODES = ['914403001922038216', '9144030071526726XG', '91330100716105852F', '91110000802100433B'] as const;
 
-/** A fresh, valid credit code for a Chongqing company: both check characters computed. */
-export function validCreditCode(): string {
+/** A fresh, valid credit code (by default a Chongqing company: 91, 500000), both check characters computed. */
+export function validCreditCode(kind = '91', division = '500000'): string {
   let body = '';
   for (let i = 0; i < 8; i++) body += ORG_CODE_ALPHABET[Math.floor(Math.random() * ORG_CODE_ALPHABET.length)];
-  const first17 = `91500000${body}${orgCodeCheckChar(body)}`;
+  const first17 = `${kind}${division}${body}${orgCodeCheckChar(body)}`;
   return first17 + creditCodeCheckChar(first17);
 }
 

@@ -12,6 +12,7 @@ import {
   JobName,
   JobRegistry,
   JobRegistryError,
+  JOB_QUEUE,
   QueueModule,
   QueueName,
   redisConnectionOptions,
@@ -40,9 +41,9 @@ describe('worker', () => {
     await worker?.close();
   });
 
-  it('upserts its job schedulers at start-up', async () => {
-    const schedulers = await queue.getJobSchedulers();
+  it('upserts its job schedulers at start-up, each on the queue of its job', async () => {
     for (const schedule of SCHEDULES) {
+      const schedulers = await worker.get<Queue>(getQueueToken(JOB_QUEUE[schedule.job]), { strict: false }).getJobSchedulers();
       expect(schedulers).toEqual(
         expect.arrayContaining([expect.objectContaining({ key: schedule.id, pattern: schedule.pattern, name: schedule.job })]),
       );

@@ -25,3 +25,19 @@ export class MatchingProcessor extends WorkerHost {
     return this.jobs.dispatch(QueueName.Matching, job);
   }
 }
+
+/**
+ * Consumes the volumes queue: ledger events (each recomputes a few base months), the nightly
+ * rebuild and the freshness check. Two at a time: recomputes of different months run side by
+ * side, those of one month wait for each other on its lock.
+ */
+@Processor(QueueName.Volumes, { concurrency: 2 })
+export class VolumesProcessor extends WorkerHost {
+  constructor(private readonly jobs: JobRegistry) {
+    super();
+  }
+
+  process(job: Job): Promise<unknown> {
+    return this.jobs.dispatch(QueueName.Volumes, job);
+  }
+}

@@ -6,7 +6,8 @@ import { CatalogJobsModule } from '#yizhi/catalog';
 import { DealsJobsModule } from '#yizhi/deals';
 import { IdentityJobsModule } from '#yizhi/identity';
 import { MatchingJobsModule } from '#yizhi/matching';
-import { MaintenanceProcessor, MatchingProcessor } from './processors.js';
+import { VolumesJobsModule } from '#yizhi/volumes';
+import { MaintenanceProcessor, MatchingProcessor, VolumesProcessor } from './processors.js';
 import { SchedulerService } from './scheduler.service.js';
 
 @Module({
@@ -19,10 +20,11 @@ import { SchedulerService } from './scheduler.service.js';
     CatalogJobsModule,
     MatchingJobsModule,
     DealsJobsModule,
+    VolumesJobsModule,
     // The outbox relay (started at bootstrap, stopped on shutdown) and the purge of dispatched rows.
     OutboxJobsModule,
     IdempotencyJobsModule,
   ],
-  providers: [JobRegistry, MaintenanceProcessor, MatchingProcessor, SchedulerService],
+  providers: [JobRegistry, MaintenanceProcessor, MatchingProcessor, VolumesProcessor, SchedulerService],
 })
 export class WorkerModule {}

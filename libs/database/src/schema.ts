@@ -8,6 +8,7 @@ import { Organization, RefreshToken, User } from '#yizhi/identity';
 import { Lead, LeadNote } from '#yizhi/leads';
 import { MatchCorpus, MatchDismissal, MatchProfile, MatchResult, MatchState, MatchTermDf } from '#yizhi/matching';
 import { Program } from '#yizhi/programs';
+import { VolumeCell, VolumeEnterprise, VolumeFinding, VolumeMajorResult, VolumeWatermark } from '#yizhi/volumes';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
 /** Every entity of every library: the schema the migrations must match (checked in CI). */
@@ -38,6 +39,11 @@ export const ENTITIES = [
   Period,
   ServiceRecord,
   Anomaly,
+  VolumeCell,
+  VolumeEnterprise,
+  VolumeMajorResult,
+  VolumeWatermark,
+  VolumeFinding,
 ];
 
 export { MIGRATIONS };

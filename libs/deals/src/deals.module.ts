@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '#yizhi/audit';
-import { IdempotencyModule } from '#yizhi/core';
+import { IdempotencyModule, OutboxModule } from '#yizhi/core';
 import { IdentityCoreModule } from '#yizhi/identity';
 import { AnomaliesController } from './anomalies/anomalies.controller.js';
 import { AnomaliesService } from './anomalies/anomalies.service.js';
@@ -13,6 +13,7 @@ import { DealsRepository } from './deals.repository.js';
 import { DealsService } from './deals.service.js';
 import { DealImportService } from './import/deal-import.service.js';
 import { DealSheetsController } from './import/deal-sheets.controller.js';
+import { LedgerEvents } from './ledger-events.js';
 import { Period } from './periods/period.entity.js';
 import { ServiceRecord } from './service-records/service-record.entity.js';
 import { ServiceRecordsController } from './service-records/service-records.controller.js';
@@ -27,9 +28,10 @@ import { PeriodsService } from './periods/periods.service.js';
     IdentityCoreModule,
     AuditModule,
     IdempotencyModule,
+    OutboxModule,
   ],
   controllers: [DealsController, DealSheetsController, PeriodsController, ServiceRecordsController, AnomaliesController],
-  providers: [DealsRepository, DealsService, DealImportService, PeriodsService, ServiceRecordsService, AnomaliesService],
+  providers: [DealsRepository, DealsService, DealImportService, PeriodsService, ServiceRecordsService, AnomaliesService, LedgerEvents],
   exports: [DealsService, PeriodsService, AnomaliesService],
 })
 export class DealsModule {}

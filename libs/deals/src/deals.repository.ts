@@ -1,12 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { Listing, Need } from '#yizhi/catalog';
-import { newestFirstPage, Role, type CallerScope, type Page } from '#yizhi/core';
+import { Money, newestFirstPage, Role, type CallerScope, type Page } from '#yizhi/core';
 import { User } from '#yizhi/identity';
 import { Lead } from '#yizhi/leads';
-import type { DealCategory, DealStatus, DealVerification } from './deal-status.js';
+import { DealStatus, DealVerification, type DealCategory } from './deal-status.js';
 import { Deal, DealAdjustment, DealPayment } from './deal.entity.js';
 import type { ExportRow } from './import/deal-export.js';
 
@@ -22,6 +23,26 @@ export interface DealListFilter {
   limit: number;
   cursor?: string;
 }
+
+/** Deals read per query by the export. */
+const EXPORT_BATCH_ROWS = 1_000;
+
+/** What the import writes of a new deal; the rest starts as a draft's defaults. */
+export type NewDeal = Pick<
+  Deal,
+  | 'baseId'
+  | 'sellerOrganizationId'
+  | 'buyerOrganizationId'
+  | 'title'
+  | 'category'
+  | 'fieldCode'
+  | 'brokerId'
+  | 'contractAmount'
+  | 'techTransactionAmount'
+  | 'signedAt'
+  | 'registrationNo'
+  | 'createdById'
+>;
 
 /** Every query on deals and their payments. Writes, and the reads they depend on, run on the caller's transaction. */
 @Injectable()
@@ -69,6 +90,65 @@ export class DealsRepository {
       .execute();
     const generated = result.generatedMaps[0] as Pick<Deal, 'id' | 'createdAt' | 'updatedAt'>;
     return Object.assign(new Deal(), values, { id: generated.id, createdAt: generated.createdAt, updatedAt: generated.updatedAt });
+  }
+
+  /**
+   * New draft deals in one statement (the import's batches): ids are made here, so that each row's
+   * deal is known without relying on the order of RETURNING. The deals as written.
+   */
+  async insertMany(manager: EntityManager, values: readonly NewDeal[]): Promise<Deal[]> {
+    if (!values.length) return [];
+    const rows = values.map((v) => ({ ...v, id: randomUUID() }));
+    const column = <T>(pick: (v: (typeof rows)[number]) => T) => rows.map(pick);
+    const written: { id: string; created_at: Date; updated_at: Date }[] = await manager.query(
+      `INSERT INTO deal (id, base_id, seller_organization_id, buyer_organization_id, title, category, field, broker_id,
+                         contract_amount, tech_transaction_amount, signed_at, registration_no, created_by_id)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::deal_category[], $7::text[], $8::uuid[],
+                            $9::bigint[], $10::bigint[], $11::date[], $12::text[], $13::uuid[])
+       RETURNING id, created_at, updated_at`,
+      [
+        column((v) => v.id),
+        column((v) => v.baseId),
+        column((v) => v.sellerOrganizationId),
+        column((v) => v.buyerOrganizationId),
+        column((v) => v.title),
+        column((v) => v.category),
+        column((v) => v.fieldCode),
+        column((v) => v.brokerId),
+        column((v) => v.contractAmount.fen.toString()),
+        column((v) => v.techTransactionAmount.fen.toString()),
+        column((v) => v.signedAt),
+        column((v) => v.registrationNo),
+        column((v) => v.createdById),
+      ],
+    );
+    const stamps = new Map(written.map((w) => [w.id, w]));
+    return rows.map((v) =>
+      Object.assign(new Deal(), v, {
+        listingId: null,
+        needId: null,
+        leadId: null,
+        serviceFee: null,
+        receivedAmount: Money.ZERO,
+        status: DealStatus.Draft,
+        verification: DealVerification.Unverified,
+        verificationReason: null,
+        verifiedAt: null,
+        version: 1,
+        createdAt: stamps.get(v.id)!.created_at,
+        updatedAt: stamps.get(v.id)!.updated_at,
+      }),
+    );
+  }
+
+  /** Which of these registration numbers a deal that counts (not cancelled) already holds. */
+  async takenRegistrations(manager: EntityManager, numbers: readonly string[]): Promise<Set<string>> {
+    if (!numbers.length) return new Set();
+    const rows: { registration_no: string }[] = await manager.query(
+      `SELECT registration_no FROM deal WHERE registration_no = ANY($1::text[]) AND status <> 'cancelled'`,
+      [numbers],
+    );
+    return new Set(rows.map((r) => r.registration_no));
   }
 
   insertPayment(
@@ -133,8 +213,13 @@ export class DealsRepository {
   // ---------------------------------------------------------------- lists
 
   /** The deals of a list filter (no paging), oldest signed first, with the parties' and base's names, for a spreadsheet. */
-  async exportRows(filter: Omit<DealListFilter, 'limit' | 'cursor'>, max: number): Promise<ExportRow[]> {
-    if (filter.scope.kind === 'none') return [];
+  /**
+   * The deals a filter selects, in signing order, EXPORT_BATCH_ROWS at a time: each batch is one
+   * keyset query (signed_at, created_at, id) after the last, so that the export streams without
+   * holding a connection or a snapshot between batches (a deal added meanwhile may or may not be in it).
+   */
+  async *exportBatches(filter: Omit<DealListFilter, 'limit' | 'cursor'>): AsyncGenerator<ExportRow[]> {
+    if (filter.scope.kind === 'none') return;
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (condition: string, value: unknown) => {
@@ -151,22 +236,29 @@ export class DealsRepository {
     if (filter.field) add('d.field = ?', filter.field);
     if (filter.from) add('d.signed_at >= ?::date', filter.from);
     if (filter.to) add('d.signed_at <= ?::date', filter.to);
-    params.push(max);
-    return (await this.deals.query(
-      `SELECT d.id, d.title, d.category, d.contract_amount::text AS "contractFen", d.tech_transaction_amount::text AS "techFen",
+    const n = params.length;
+    const sql = `SELECT d.id, d.title, d.category, d.contract_amount::text AS "contractFen", d.tech_transaction_amount::text AS "techFen",
               d.received_amount::text AS "receivedFen", to_char(d.signed_at, 'YYYY-MM-DD') AS "signedAt",
               s.name AS seller, s.credit_code AS "sellerCreditCode", b.name AS buyer, b.credit_code AS "buyerCreditCode",
-              d.registration_no AS "registrationNo", f.name AS "fieldName", base.name AS "baseName", d.status, d.verification
+              d.registration_no AS "registrationNo", d.field, f.name AS "fieldName", base.name AS "baseName", d.status, d.verification,
+              to_char(d.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS "createdAt"
          FROM deal d
          JOIN organization s ON s.id = d.seller_organization_id
          JOIN organization b ON b.id = d.buyer_organization_id
          JOIN field f ON f.code = d.field
          JOIN base ON base.id = d.base_id
         WHERE ${where.length ? where.join(' AND ') : 'true'}
+          AND ($${n + 1}::date IS NULL OR (d.signed_at, d.created_at, d.id) > ($${n + 1}::date, ($${n + 2}::timestamp AT TIME ZONE 'UTC'), $${n + 3}::uuid))
         ORDER BY d.signed_at, d.created_at, d.id
-        LIMIT $${params.length}`,
-      params,
-    )) as ExportRow[];
+        LIMIT ${EXPORT_BATCH_ROWS}`;
+    let after: [string | null, string | null, string | null] = [null, null, null];
+    for (;;) {
+      const rows = (await this.deals.query(sql, [...params, ...after])) as ExportRow[];
+      if (rows.length) yield rows;
+      if (rows.length < EXPORT_BATCH_ROWS) return;
+      const last = rows[rows.length - 1];
+      after = [last.signedAt, last.createdAt, last.id];
+    }
   }
 
   async page(filter: DealListFilter): Promise<Page<Deal>> {

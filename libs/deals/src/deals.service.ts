@@ -16,6 +16,7 @@ import {
   ValidationFailedException,
   type IdempotencyClaim,
   type IdempotentResult,
+  type LedgerChange,
   type Page,
   type Principal,
 } from '#yizhi/core';
@@ -45,6 +46,7 @@ import {
 } from './dto/deal.view.js';
 import { PeriodsService } from './periods/periods.service.js';
 import { AnomaliesService } from './anomalies/anomalies.service.js';
+import { cellsOf, LedgerEvents } from './ledger-events.js';
 
 /** The states in which a deal's terms may still be edited (completed and cancelled deals are final). */
 const EDITABLE: readonly DealStatus[] = [DealStatus.Draft, DealStatus.Signed, DealStatus.Registered];
@@ -92,6 +94,7 @@ export class DealsService {
     private readonly idempotency: IdempotencyService,
     private readonly periods: PeriodsService,
     private readonly anomalies: AnomaliesService,
+    private readonly ledger: LedgerEvents,
   ) {}
 
   async create(caller: Principal, dto: CreateDealDto, claim: IdempotencyClaim | null): Promise<IdempotentResult<DealView>> {
@@ -99,6 +102,7 @@ export class DealsService {
     try {
       return await this.idempotency.transaction(claim, 201, async (manager) => {
         const { deal, events } = await this.insertDeal(manager, caller, dto);
+        await this.ledger.changed(manager, dealChange('create', null, deal));
         await this.recordAll(manager, events);
         return DealView.of(deal);
       });
@@ -255,6 +259,7 @@ export class DealsService {
         const updated = await this.deals.updateAtVersion(manager, id, expected, changes);
         if (!updated) throw DealException.versionConflict((await this.deals.currentVersion(manager, id)) ?? expected);
         const flags = await this.anomalies.raise(manager, [deal.id]);
+        await this.ledger.changed(manager, dealChange('update', deal, updated));
         await this.recordAll(manager, [dealEvent(caller, 'update', deal, updated), ...this.anomalies.flagEvents(flags, caller)]);
         return updated;
       });
@@ -273,6 +278,7 @@ export class DealsService {
       }
       const updated = await this.write(manager, deal, { status: dto.to });
       const flags = await this.anomalies.raise(manager, [deal.id]);
+      await this.ledger.changed(manager, dealChange(DEAL_STATUS_VERBS[dto.to], deal, updated));
       await this.recordAll(manager, [
         dealEvent(caller, DEAL_STATUS_VERBS[dto.to], deal, updated),
         ...this.anomalies.flagEvents(flags, caller),
@@ -294,7 +300,9 @@ export class DealsService {
         verificationReason: dto.reason,
         verifiedAt: new Date(),
       });
-      await this.record(manager, caller, dto.decision === DealVerification.Verified ? 'verify' : 'reject', deal, updated);
+      const verb = dto.decision === DealVerification.Verified ? 'verify' : 'reject';
+      await this.ledger.changed(manager, dealChange(verb, deal, updated));
+      await this.record(manager, caller, verb, deal, updated);
       return updated;
     });
   }
@@ -327,6 +335,13 @@ export class DealsService {
         createdById: caller.userId,
       });
       const updated = await this.write(manager, deal, { receivedAmount: received });
+      await this.ledger.changed(manager, {
+        entity: 'payment',
+        id: payment.id,
+        action: 'create',
+        cells: cellsOf(deal.baseId, [deal.signedAt, payment.receivedAt]),
+        dealIds: [deal.id],
+      });
       const view = PaymentView.of(payment);
       await this.audit.record(manager, {
         actor: caller,
@@ -370,6 +385,13 @@ export class DealsService {
       });
       const updated = await this.write(manager, deal, {});
       const adjustments = [...earlier, stored];
+      await this.ledger.changed(manager, {
+        entity: 'adjustment',
+        id: stored.id,
+        action: 'create',
+        cells: cellsOf(deal.baseId, [deal.signedAt, stored.effectiveOn]),
+        dealIds: [deal.id],
+      });
       const view = AdjustmentView.of(stored);
       await this.audit.record(manager, {
         actor: caller,
@@ -468,8 +490,19 @@ export class DealsService {
   }
 }
 
+/** The ledger event of a change to a deal: the months it was and is signed in. */
+function dealChange(action: string, before: Deal | null, after: Deal): LedgerChange {
+  return {
+    entity: 'deal',
+    id: after.id,
+    action,
+    cells: cellsOf(after.baseId, before ? [before.signedAt, after.signedAt] : [after.signedAt]),
+    dealIds: [after.id],
+  };
+}
+
 /** The audit event of a change to a deal: `deal.<verb>` with the deal's views before and after. */
-function dealEvent(caller: Principal, verb: string, before: Deal | null, after: Deal): AuditEventInput {
+export function dealEvent(caller: Principal, verb: string, before: Deal | null, after: Deal): AuditEventInput {
   return {
     actor: caller,
     action: `deal.${verb}`,
@@ -481,7 +514,7 @@ function dealEvent(caller: Principal, verb: string, before: Deal | null, after: 
 }
 
 /** 技术交易额 ≤ 合同成交额, and what was received stays within the contract amount. */
-function checkAmounts(contract: Money, techTransaction: Money, received: Money, sent?: UpdateDealDto, field?: string): void {
+export function checkAmounts(contract: Money, techTransaction: Money, received: Money, sent?: UpdateDealDto, field?: string): void {
   if (techTransaction.compare(contract) > 0) {
     const named = field ?? (sent && sent.techTransactionAmount === undefined ? 'contractAmount' : 'techTransactionAmount');
     throw DealException.amount(named, 'techTransactionAmount (技术交易额) cannot exceed contractAmount (合同成交额)');

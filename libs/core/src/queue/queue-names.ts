@@ -5,6 +5,7 @@
 export enum QueueName {
   Maintenance = 'maintenance',
   Matching = 'matching',
+  Volumes = 'volumes',
 }
 
 export enum JobName {
@@ -14,6 +15,9 @@ export enum JobName {
   ComputeMatches = 'compute-matches',
   PurgeIdempotencyKeys = 'purge-idempotency-keys',
   ScanAnomalies = 'scan-anomalies',
+  LedgerChanged = 'ledger-changed',
+  RebuildVolumes = 'rebuild-volumes',
+  CheckVolumesFreshness = 'check-volumes-freshness',
 }
 
 /** The typed payload of each job. */
@@ -25,6 +29,33 @@ export interface JobPayloads {
   [JobName.ComputeMatches]: { kind: 'listing' | 'need'; id: string };
   [JobName.PurgeIdempotencyKeys]: Record<string, never>;
   [JobName.ScanAnomalies]: Record<string, never>;
+  /** A ledger change, and the (base, month) cells of the volumes it may have moved. */
+  [JobName.LedgerChanged]: LedgerChange;
+  /** Replace every rollup from the ledger, then reconcile them with it. */
+  [JobName.RebuildVolumes]: Record<string, never>;
+  /** Report how far the rollups lag the ledger; a rebuild follows when they lag too far. */
+  [JobName.CheckVolumesFreshness]: Record<string, never>;
+}
+
+/** A base's month: `YYYY-MM`. */
+export interface LedgerCell {
+  baseId: string;
+  month: string;
+}
+
+/**
+ * What one ledger write changed: `entity`/`id`/`action` name it as its audit event does, and `cells`
+ * are the base months whose totals it may have moved (a deal's signing month before and after, a
+ * payment's or an adjustment's month, a service's month). For a deal, the months of its payments
+ * and adjustments are touched too whenever it starts or stops counting; the consumer looks those
+ * up itself (`dealIds`), as they are the same whatever the write.
+ */
+export interface LedgerChange {
+  entity: 'deal' | 'payment' | 'adjustment' | 'service_record' | 'import';
+  id: string;
+  action: string;
+  cells: LedgerCell[];
+  dealIds: string[];
 }
 
 /** Which queue carries each job. */
@@ -35,6 +66,9 @@ export const JOB_QUEUE: { readonly [J in JobName]: QueueName } = {
   [JobName.ComputeMatches]: QueueName.Matching,
   [JobName.PurgeIdempotencyKeys]: QueueName.Maintenance,
   [JobName.ScanAnomalies]: QueueName.Maintenance,
+  [JobName.LedgerChanged]: QueueName.Volumes,
+  [JobName.RebuildVolumes]: QueueName.Volumes,
+  [JobName.CheckVolumesFreshness]: QueueName.Volumes,
 };
 
 /** Bounds that keep Redis memory flat: finished jobs stay readable for a while, then go. */

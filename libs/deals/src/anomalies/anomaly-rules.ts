@@ -111,8 +111,10 @@ export const RULE_QUERIES: readonly RuleQuery[] = [
   },
   {
     rule: AnomalyRule.AmountOutlier,
+    // MATERIALIZED: once per base. Inlined, the planner may put the medians on the inner side of a
+    // nested loop and compute them again for every deal of the batch (250 ms for 1,000, not 19).
     sql: (scope) => `WITH scoped AS (SELECT d.* FROM deal d WHERE ${scope} AND d.status <> 'cancelled'),
-      medians AS (
+      medians AS MATERIALIZED (
         SELECT b.base_id, m.median, m.n FROM (SELECT DISTINCT base_id FROM scoped) b CROSS JOIN LATERAL (
           SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY r.contract_amount) AS median, count(*) AS n FROM (
             SELECT o.contract_amount FROM deal o WHERE o.base_id = b.base_id AND o.status <> 'cancelled'

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { DEAL_CATEGORY_NAMES, type DealCategory } from '../deal-status.js';
 import { SHEET_COLUMNS } from './deal-sheet.js';
@@ -16,14 +18,58 @@ export interface ExportRow {
   buyer: string;
   buyerCreditCode: string;
   registrationNo: string | null;
+  field: string;
   fieldName: string;
   baseName: string;
   status: string;
   verification: string;
+  /** Keyset of the export's order (signed_at, created_at, id), for the next batch. */
+  createdAt: string;
 }
 
-const EXTRA = ['实际到账(元)', '基地', '状态', '核验', '编号'] as const;
+/**
+ * The columns 技术合同登记 asks for that the import does not read, then the ledger's own. Party
+ * types and region codes come from the 统一社会信用代码 itself (GB 32100-2015): its first two
+ * characters are the registering authority and the kind of organisation, characters 3–8 the
+ * administrative division code (行政区划代码) of where it is registered.
+ */
+const EXTRA = [
+  '合同类型代码',
+  '卖方类型',
+  '卖方所在地区代码',
+  '买方类型',
+  '买方所在地区代码',
+  '技术领域代码',
+  '实际到账(元)',
+  '基地',
+  '状态',
+  '核验',
+  '编号',
+] as const;
 export const EXPORT_HEADERS = [...SHEET_COLUMNS.map((c) => c.chinese), ...EXTRA];
+
+/** The kind of party, by the credit code's registering authority and organisation class. */
+const PARTY_TYPES: Readonly<Record<string, string>> = {
+  '11': '机关法人',
+  '12': '事业单位法人',
+  '13': '群众团体',
+  '19': '其他机构编制单位',
+  '51': '社会团体法人',
+  '52': '民办非企业单位',
+  '53': '基金会',
+  '59': '其他社会组织',
+  '91': '企业法人',
+  '92': '个体工商户',
+  '93': '农民专业合作社',
+};
+
+export const partyType = (creditCode: string): string => PARTY_TYPES[creditCode.slice(0, 2)] ?? '其他';
+
+/** The administrative division code a credit code was issued under (characters 3–8), if it is one. */
+export const regionCode = (creditCode: string): string | null => {
+  const code = creditCode.slice(2, 8);
+  return /^[1-8]\d{5}$/.test(code) ? code : null;
+};
 
 /** Fen as yuan text with two decimals, exactly. */
 const yuan = (fen: string) => {
@@ -45,29 +91,73 @@ function cells(row: ExportRow): (string | null)[] {
     registrationNo: row.registrationNo,
     field: row.fieldName,
   };
-  return [...SHEET_COLUMNS.map((c) => byColumn[c.column]), yuan(row.receivedFen), row.baseName, row.status, row.verification, row.id];
+  return [
+    ...SHEET_COLUMNS.map((c) => byColumn[c.column]),
+    row.category,
+    partyType(row.sellerCreditCode),
+    regionCode(row.sellerCreditCode),
+    partyType(row.buyerCreditCode),
+    regionCode(row.buyerCreditCode),
+    row.field,
+    yuan(row.receivedFen),
+    row.baseName,
+    row.status,
+    row.verification,
+    row.id,
+  ];
 }
+
+/** Amount columns (1-based): XLSX numbers formatted #,##0.00. */
+const AMOUNT_COLUMNS = new Set([
+  SHEET_COLUMNS.findIndex((c) => c.column === 'contractAmount') + 1,
+  SHEET_COLUMNS.findIndex((c) => c.column === 'techTransactionAmount') + 1,
+  EXPORT_HEADERS.indexOf('实际到账(元)') + 1,
+]);
 
 const csvCell = (value: string | null) => (value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+const csvLine = (values: readonly (string | null)[]) => `${values.map(csvCell).join(',')}\r\n`;
 
-/** UTF-8 with a BOM, so that Excel in China opens it as UTF-8. */
-export function exportCsv(rows: readonly ExportRow[]): Buffer {
-  const lines = [EXPORT_HEADERS, ...rows.map(cells)].map((line) => line.map(csvCell).join(','));
-  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8')]);
+/** Waits for the reader to take what was written, so that a slow client slows the export instead of filling memory. */
+async function drained(stream: PassThrough): Promise<void> {
+  if (stream.writableNeedDrain) await once(stream, 'drain');
 }
 
-/** One worksheet; amounts as numbers formatted #,##0.00 (yuan with two decimals read back exactly). */
-export async function exportXlsx(rows: readonly ExportRow[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('技术合同');
-  sheet.addRow(EXPORT_HEADERS);
-  const amountColumns = new Set([2, 3, SHEET_COLUMNS.length].map((i) => i + 1));
-  for (const row of rows) {
-    const values = cells(row).map((value, i) => (amountColumns.has(i + 1) && value !== null ? Number(value) : value));
-    sheet.addRow(values);
-  }
-  for (const column of amountColumns) sheet.getColumn(column).numFmt = '#,##0.00';
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+/**
+ * The deals as UTF-8 CSV with a BOM (so that Excel in China opens it as UTF-8), written to the
+ * returned stream batch by batch as `batches` yields them: memory holds one batch.
+ */
+export function exportCsv(batches: AsyncIterable<readonly ExportRow[]>): PassThrough {
+  const out = new PassThrough();
+  void (async () => {
+    out.write(Buffer.from([0xef, 0xbb, 0xbf]));
+    out.write(csvLine(EXPORT_HEADERS));
+    for await (const rows of batches) {
+      out.write(rows.map((row) => csvLine(cells(row))).join(''));
+      await drained(out);
+    }
+    out.end();
+  })().catch((error: unknown) => out.destroy(error as Error));
+  return out;
+}
+
+/** One worksheet, streamed (exceljs's WorkbookWriter): amounts as numbers formatted #,##0.00, read back exactly. */
+export function exportXlsx(batches: AsyncIterable<readonly ExportRow[]>): PassThrough {
+  const out = new PassThrough();
+  void (async () => {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    const sheet = workbook.addWorksheet('技术合同');
+    for (const column of AMOUNT_COLUMNS) sheet.getColumn(column).numFmt = '#,##0.00';
+    sheet.addRow(EXPORT_HEADERS).commit();
+    for await (const rows of batches) {
+      for (const row of rows) {
+        sheet.addRow(cells(row).map((value, i) => (AMOUNT_COLUMNS.has(i + 1) && value !== null ? Number(value) : value))).commit();
+      }
+      await drained(out);
+    }
+    sheet.commit();
+    await workbook.commit();
+  })().catch((error: unknown) => out.destroy(error as Error));
+  return out;
 }
 
 /** What the template's second sheet says about each column. */

@@ -1,8 +1,10 @@
-import { parse } from 'csv-parse/sync';
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { FIELD_SEEDS } from '#yizhi/fields';
 import { DEAL_CATEGORY_NAMES, DealCategory } from '../deal-status.js';
+import type { SpooledFile } from './multipart-form.js';
 
 /** The columns of a deals sheet, by their API names. */
 export type SheetColumn =
@@ -52,20 +54,8 @@ export interface SheetRow {
   cells: Partial<Record<SheetColumn, string>>;
 }
 
-const isXlsx = (file: Buffer) => file.length > 4 && file.readUInt32LE(0) === 0x04034b50;
-
-/**
- * The text of a CSV file: UTF-8 with or without a BOM, else GBK (what Excel in China saves a
- * "CSV" as). Bytes that are not valid UTF-8 are read as GBK.
- */
-export function decodeCsv(file: Buffer): string {
-  if (file.length >= 3 && file[0] === 0xef && file[1] === 0xbb && file[2] === 0xbf) return file.subarray(3).toString('utf8');
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(file);
-  } catch {
-    return iconv.decode(file, 'gbk');
-  }
-}
+/** Whether the file is a zip, as an XLSX workbook is. */
+const isXlsx = (head: Buffer) => head.length >= 4 && head.readUInt32LE(0) === 0x04034b50;
 
 /** An XLSX cell as the text a person typed: dates as YYYY-MM-DD, numbers as written. */
 function cellText(value: ExcelJS.CellValue): string {
@@ -80,51 +70,79 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
-async function xlsxRows(file: Buffer): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
+/** The first worksheet's rows, read as a stream (shared strings and styles are cached, the rows are not). */
+async function* xlsxRows(path: string): AsyncGenerator<string[]> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+  });
+  let worksheets = 0;
   try {
-    await workbook.xlsx.load(file as unknown as ArrayBuffer);
-  } catch {
+    for await (const worksheet of workbook) {
+      worksheets++;
+      let next = 1;
+      for await (const row of worksheet) {
+        // Blank rows are not in the file: keep the numbering of the sheet people see.
+        for (; next < row.number; next++) yield [];
+        next = row.number + 1;
+        yield (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
+      }
+      return;
+    }
+  } catch (error) {
+    if (error instanceof SheetError) throw error;
     throw new SheetError('file is not a readable XLSX workbook');
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new SheetError('the workbook has no worksheet');
-  const rows: string[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row) => {
-    const values = row.values as ExcelJS.CellValue[];
-    rows.push(values.slice(1).map(cellText));
-  });
-  return rows;
+  if (!worksheets) throw new SheetError('the workbook has no worksheet');
 }
 
-function csvRows(file: Buffer): string[][] {
+/** A row longer than this is not a deals row: the file is refused rather than read as one giant cell. */
+const CSV_MAX_RECORD_CHARS = 64 * 1024;
+
+/**
+ * A CSV file's rows: UTF-8 with or without a BOM, else GBK (what Excel in China saves a "CSV" as).
+ * The encoding was decided while the file was received (SpooledFile.utf8), so it is read once.
+ */
+async function* csvRows(file: SpooledFile): AsyncGenerator<string[]> {
+  const parser = createReadStream(file.path)
+    .pipe(iconv.decodeStream(file.utf8 ? 'utf8' : 'gbk'))
+    .pipe(parse({ relax_column_count: true, skip_empty_lines: false, trim: false, max_record_size: CSV_MAX_RECORD_CHARS }));
   try {
-    return parse(decodeCsv(file), { relax_column_count: true, skip_empty_lines: false, trim: false }) as string[][];
+    for await (const record of parser) yield record as string[];
   } catch (error) {
     throw new SheetError(`file is not readable CSV: ${(error as Error).message}`);
   }
 }
 
-/** The sheet's data rows (blank ones skipped), mapped by its header row; 400-worthy problems as SheetError. */
-export async function readDealSheet(file: Buffer): Promise<SheetRow[]> {
-  const rows = isXlsx(file) ? await xlsxRows(file) : csvRows(file);
-  const [header, ...data] = rows;
-  if (!header) throw new SheetError('file is empty: it needs a header row and at least one deal');
-  const columns = header.map((text) => HEADERS.get(headerKey(text)));
-  const missing = SHEET_COLUMNS.filter((c) => c.required && !columns.includes(c.column)).map((c) => c.chinese);
-  if (missing.length) throw new SheetError(`file lacks the column(s) ${missing.join(', ')}`);
-  const out: SheetRow[] = [];
-  data.forEach((cells, i) => {
-    if (cells.every((cell) => cell.trim() === '')) return;
-    const row: SheetRow = { row: i + 2, cells: {} };
+/**
+ * The sheet's data rows, one at a time (blank ones skipped), mapped by its header row; problems
+ * with the file itself are thrown as SheetError (a 400) when they are met.
+ */
+export async function* readDealSheet(file: SpooledFile): AsyncGenerator<SheetRow> {
+  let columns: (SheetColumn | undefined)[] | undefined;
+  let number = 0;
+  let deals = 0;
+  for await (const cells of isXlsx(file.head) ? xlsxRows(file.path) : csvRows(file)) {
+    number++;
+    if (!columns) {
+      columns = cells.map((text) => HEADERS.get(headerKey(text)));
+      const missing = SHEET_COLUMNS.filter((c) => c.required && !columns!.includes(c.column)).map((c) => c.chinese);
+      if (missing.length) throw new SheetError(`file lacks the column(s) ${missing.join(', ')}`);
+      continue;
+    }
+    if (cells.every((cell) => cell.trim() === '')) continue;
+    const row: SheetRow = { row: number, cells: {} };
     cells.forEach((cell, c) => {
-      const column = columns[c];
+      const column = columns![c];
       if (column) row.cells[column] = cell.trim();
     });
-    out.push(row);
-  });
-  if (!out.length) throw new SheetError('file has a header row but no deals');
-  return out;
+    deals++;
+    yield row;
+  }
+  if (!columns) throw new SheetError('file is empty: it needs a header row and at least one deal');
+  if (!deals) throw new SheetError('file has a header row but no deals');
 }
 
 // ---------------------------------------------------------------- values as people type them

@@ -1,4 +1,4 @@
-import { Controller, Get, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -28,14 +28,11 @@ import {
 import { DealsRepository } from '../deals.repository.js';
 import { DealListQueryDto } from '../dto/deal.dto.js';
 import { exportCsv, exportXlsx, templateCsv, templateXlsx } from './deal-export.js';
-import { DealImportService, IMPORT_MAX_ROWS, type ImportReport } from './deal-import.service.js';
-import { IMPORT_MAX_BYTES, readUploadForm } from './multipart-form.js';
+import { DealImportService, IMPORT_MAX_ROWS, REPORTED_ROWS_MAX, type ImportReport } from './deal-import.service.js';
+import { IMPORT_MAX_BYTES, receiveUpload } from './multipart-form.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-/** More than this many deals in one export is refused: narrow the filters. */
-export const EXPORT_MAX_ROWS = 100_000;
 
 class ImportQueryDto {
   @ApiPropertyOptional({ enum: ['partial'], description: 'partial: import the good rows and report the others; by default all or nothing' })
@@ -65,7 +62,9 @@ class ImportRowErrorView {
 
 class ImportReportView {
   @ApiProperty() accepted: number;
-  @ApiProperty({ type: [ImportRowErrorView] }) rejected: ImportRowErrorView[];
+  @ApiProperty({ type: [ImportRowErrorView], description: `The refused rows, at most ${REPORTED_ROWS_MAX}` })
+  rejected: ImportRowErrorView[];
+  @ApiProperty({ description: 'How many rows were refused in all' }) rejectedCount: number;
   @ApiProperty({ type: [String] }) dealIds: string[];
 }
 
@@ -102,21 +101,25 @@ export class DealSheetsController {
     @CurrentUser() caller: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImportReport> {
-    const { file, fields } = await readUploadForm(request, ['baseId']);
-    const baseId = (fields.baseId ?? caller.baseId)?.toLowerCase();
-    if (!baseId) throw ValidationFailedException.field('baseId', 'baseId is required (the base the deals were brokered at)');
-    if (!UUID.test(baseId)) throw ValidationFailedException.field('baseId', 'baseId must be a UUID');
-    const partial = query.mode === 'partial';
-    const claim = idempotencyClaim({
-      method: request.method,
-      url: request.url,
-      headers: request.headers,
-      user: (request as FastifyRequest & { user?: Principal }).user,
-      body: DealImportService.fingerprintBody(baseId, partial, file),
-    });
-    const result = await this.imports.import(caller, { baseId, file, partial }, claim);
-    if (result.replayed) reply.header('Idempotent-Replayed', 'true');
-    return result.body;
+    const { file, fields, dispose } = await receiveUpload(request, ['baseId']);
+    try {
+      const baseId = (fields.baseId ?? caller.baseId)?.toLowerCase();
+      if (!baseId) throw ValidationFailedException.field('baseId', 'baseId is required (the base the deals were brokered at)');
+      if (!UUID.test(baseId)) throw ValidationFailedException.field('baseId', 'baseId must be a UUID');
+      const partial = query.mode === 'partial';
+      const claim = idempotencyClaim({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        user: (request as FastifyRequest & { user?: Principal }).user,
+        body: DealImportService.fingerprintBody(baseId, partial, file),
+      });
+      const result = await this.imports.import(caller, { baseId, file, partial }, claim);
+      if (result.replayed) reply.header('Idempotent-Replayed', 'true');
+      return result.body;
+    } finally {
+      await dispose();
+    }
   }
 
   @Roles(Role.Operator, Role.Admin)
@@ -136,26 +139,16 @@ export class DealSheetsController {
     summary: "The deals you may keep (an operator: its base's), as CSV or XLSX with the import's columns; the list's filters apply",
   })
   @ApiProduces('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  async export(
-    @Query() query: ExportQueryDto,
-    @CurrentUser() caller: Principal,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Buffer> {
+  async export(@Query() query: ExportQueryDto, @CurrentUser() caller: Principal): Promise<StreamableFile> {
     const scope = callerScope(caller);
     if (query.baseId !== undefined && scope.kind === 'base' && scope.baseId !== query.baseId) {
       throw new ForbiddenException('Operators export their own base only');
     }
     const { format, ...filter } = query;
-    const rows = await this.deals.exportRows({ scope, ...filter }, EXPORT_MAX_ROWS + 1);
-    if (rows.length > EXPORT_MAX_ROWS)
-      throw ValidationFailedException.field('from', `more than ${EXPORT_MAX_ROWS} deals match: narrow the filters (from, to, baseId)`);
-    const name = `deals-${platformDate()}.${format}`;
-    reply.header('Content-Disposition', `attachment; filename="${name}"`);
-    if (format === 'csv') {
-      reply.type('text/csv; charset=utf-8');
-      return exportCsv(rows);
-    }
-    reply.type(XLSX_TYPE);
-    return exportXlsx(rows);
+    const batches = this.deals.exportBatches({ scope, ...filter });
+    return new StreamableFile(format === 'csv' ? exportCsv(batches) : exportXlsx(batches), {
+      type: format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE,
+      disposition: `attachment; filename="deals-${platformDate()}.${format}"`,
+    });
   }
 }

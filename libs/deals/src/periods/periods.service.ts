@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '#yizhi/audit';
 import { DomainException, ErrorCode, platformDate, ValidationFailedException, type Principal } from '#yizhi/core';
 import { Period } from './period.entity.js';
@@ -78,5 +78,17 @@ export class PeriodsService {
     const month = monthOf(date);
     await manager.query(LOCK.replace('%s', '_shared'), [lockKey(month)]);
     if (await manager.exists(Period, { where: { month } })) throw PeriodException.closed(field, month);
+  }
+
+  /** assertOpen for many months (the import's batches): takes each one's shared lock and returns the closed ones. */
+  async closedAmong(manager: EntityManager, months: readonly string[]): Promise<Set<string>> {
+    const sorted = [...new Set(months)].sort();
+    if (!sorted.length) return new Set();
+    await manager.query(
+      `SELECT pg_advisory_xact_lock_shared(hashtextextended(k, 0)) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys`,
+      [sorted.map(lockKey)],
+    );
+    const closed = await manager.getRepository(Period).findBy({ month: In(sorted) });
+    return new Set(closed.map((period) => period.month));
   }
 }

@@ -18,6 +18,7 @@ import {
 } from '#yizhi/core';
 import { Organization, OrganizationKind, OrganizationsService } from '#yizhi/identity';
 import { DealException } from '../deal.exception.js';
+import { cellsOf, LedgerEvents } from '../ledger-events.js';
 import { PeriodsService } from '../periods/periods.service.js';
 import { ServiceRecord } from './service-record.entity.js';
 import { ServiceRecordView, type CreateServiceRecordDto, type ServiceRecordListQueryDto } from './service-record.dto.js';
@@ -34,6 +35,7 @@ export class ServiceRecordsService {
     private readonly idempotency: IdempotencyService,
     private readonly periods: PeriodsService,
     private readonly organizations: OrganizationsService,
+    private readonly ledger: LedgerEvents,
   ) {}
 
   async create(
@@ -67,6 +69,13 @@ export class ServiceRecordsService {
           createdById: caller.userId,
         }),
       );
+      await this.ledger.changed(manager, {
+        entity: 'service_record',
+        id: record.id,
+        action: 'create',
+        cells: cellsOf(record.baseId, [record.servedAt]),
+        dealIds: [],
+      });
       const view = ServiceRecordView.of(record, enterprise);
       await this.audit.record(manager, {
         actor: caller,

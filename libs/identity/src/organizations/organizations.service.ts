@@ -52,6 +52,31 @@ export class OrganizationsService {
     return organization;
   }
 
+  /**
+   * ensureByCreditCode for many organisations at once (the deals import's batches): each credit
+   * code's organisation; the audit events of the new ones go to `deferred`, for the caller to record.
+   */
+  async ensureManyByCreditCode(
+    manager: EntityManager,
+    caller: Principal,
+    values: readonly Pick<Organization, 'name' | 'kind' | 'creditCode' | 'region'>[],
+    deferred: AuditEventInput[],
+  ): Promise<Map<string, Organization>> {
+    const { organizations, created } = await this.organizations.insertOrFindMany(manager, values);
+    for (const code of created) {
+      const organization = organizations.get(code)!;
+      deferred.push({
+        actor: caller,
+        action: 'organization.create',
+        entity: 'organization',
+        entityId: organization.id,
+        before: null,
+        after: OrganizationView.of(organization),
+      });
+    }
+    return organizations;
+  }
+
   /** Puts an organisation in a group of related parties (or takes it out, with null); audited. */
   async setRelatedPartyGroup(id: string, group: string | null, caller: Principal): Promise<Organization> {
     return this.dataSource.transaction(async (manager) => {
