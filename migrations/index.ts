@@ -15,6 +15,7 @@ import { ServiceRecords1795980000000 } from './1795980000000-ServiceRecords.js';
 import { Anomalies1795990000000 } from './1795990000000-Anomalies.js';
 import { MatchScoreNumeric1796000000000 } from './1796000000000-MatchScoreNumeric.js';
 import { Volumes1796100000000 } from './1796100000000-Volumes.js';
+import { ProgramAllocations1796200000000 } from './1796200000000-ProgramAllocations.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Anomalies1795990000000,
   MatchScoreNumeric1796000000000,
   Volumes1796100000000,
+  ProgramAllocations1796200000000,
 ];

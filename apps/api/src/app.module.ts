@@ -10,6 +10,7 @@ import { FieldsModule } from '#yizhi/fields';
 import { AccessGuard, IdentityModule } from '#yizhi/identity';
 import { LeadsModule } from '#yizhi/leads';
 import { MatchingModule } from '#yizhi/matching';
+import { ProgramsModule } from '#yizhi/programs';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 
@@ -31,6 +32,7 @@ export class AppModule {
         LeadsModule,
         MatchingModule,
         DealsModule,
+        ProgramsModule,
         HealthModule,
         MetricsModule,
       ],

@@ -7,7 +7,7 @@ import { Field } from '#yizhi/fields';
 import { Organization, RefreshToken, User } from '#yizhi/identity';
 import { Lead, LeadNote } from '#yizhi/leads';
 import { MatchCorpus, MatchDismissal, MatchProfile, MatchResult, MatchState, MatchTermDf } from '#yizhi/matching';
-import { Program } from '#yizhi/programs';
+import { Program, ProgramAllocation, ProgramMilestone } from '#yizhi/programs';
 import { VolumeCell, VolumeEnterprise, VolumeFinding, VolumeMajorResult, VolumeWatermark } from '#yizhi/volumes';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
@@ -19,6 +19,8 @@ export const ENTITIES = [
   User,
   RefreshToken,
   Program,
+  ProgramAllocation,
+  ProgramMilestone,
   AuditEvent,
   AuditChainHead,
   Listing,

@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Exclusion, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { Money, moneyTransformer } from '#yizhi/core';
 
 /** Which deal amount a program's volume target measures. */
@@ -7,9 +7,14 @@ export enum VolumeMeasure {
   ContractAmount = 'contractAmount',
 }
 
-/** A multi-year plan with its three targets (volume, enterprises served, major results). */
+/**
+ * A multi-year plan with its three targets (volume, enterprises served, major results). Plans
+ * follow one another: no two cover the same day (both ends inclusive), which the exclusion
+ * constraint holds even against two admins creating plans at once.
+ */
 @Entity('program')
 @Check('program_dates_check', 'ends_on > starts_on')
+@Exclusion('program_dates_excl', `USING gist (daterange("starts_on", "ends_on", '[]') WITH &&)`)
 export class Program {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -46,6 +51,7 @@ export class Program {
   @Column({ name: 'major_results_target', type: 'integer' })
   majorResultsTarget: number;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  /** Milliseconds, as a Date holds them, so that the newest-first cursor compares exactly. */
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }
