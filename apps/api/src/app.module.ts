@@ -13,6 +13,7 @@ import { MatchingModule } from '#yizhi/matching';
 import { ProgramsModule } from '#yizhi/programs';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { OperationsModule } from './operations/operations.module.js';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         ProgramsModule,
         HealthModule,
         MetricsModule,
+        OperationsModule,
       ],
       providers: [{ provide: APP_GUARD, useExisting: AccessGuard }],
     };

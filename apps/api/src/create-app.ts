@@ -9,15 +9,19 @@ import {
   createRootLogger,
   createValidationPipe,
   PinoNestLogger,
+  QueueClient,
   ResponseCache,
   UndeclaredQueryInterceptor,
   type AppConfig,
 } from '#yizhi/core';
 import fastifyMultipart from '@fastify/multipart';
 import { IMPORT_MAX_BYTES } from '#yizhi/deals';
+import { AccessTokenVerifier } from '#yizhi/identity';
 import { AppModule } from './app.module.js';
 import { setupOpenApi } from './docs/openapi.js';
 import { HttpMetrics } from './metrics/http-metrics.js';
+import { redactTokenParam } from './operations/queue-board-access.js';
+import { registerQueueBoard } from './operations/queue-board.js';
 import { registerResponseHeaders } from './security-headers.js';
 
 export const API_PREFIX = 'api/v1';
@@ -30,7 +34,12 @@ class RequestLogController extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
+    const line = {
+      method: request.method,
+      url: redactTokenParam(request.url),
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+    };
     if (error) request.log.error({ ...line, err: error }, 'request failed');
     else request.log.info(line, 'request');
   }
@@ -72,6 +81,14 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observe(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
+  });
+
+  // After the hooks above, so that the dashboard's responses get the headers and the metrics too.
+  const verifier = app.get(AccessTokenVerifier);
+  await registerQueueBoard(app, {
+    queues: app.get(QueueClient).queues,
+    verify: (token) => verifier.verify(token),
+    secureCookie: config.nodeEnv === 'production',
   });
 
   setupOpenApi(app);

@@ -6,6 +6,7 @@ import { AuditModule } from '#yizhi/audit';
 import { BasesModule } from '#yizhi/bases';
 import { APP_CONFIG, type AppConfig } from '#yizhi/core';
 import { AccessGuard } from './access/access.guard.js';
+import { AccessTokenVerifier } from './auth/access-token.verifier.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
 import { JwtStrategy } from './auth/jwt.strategy.js';
@@ -48,8 +49,17 @@ export class IdentityCoreModule {}
     }),
   ],
   controllers: [AuthController, UsersController, OrganizationsController],
-  providers: [AccessGuard, AuthService, JwtStrategy, LocalStrategy, LoginThrottleService, TokensService, RefreshTokensRepository],
-  exports: [AccessGuard, IdentityCoreModule],
+  providers: [
+    AccessGuard,
+    AccessTokenVerifier,
+    AuthService,
+    JwtStrategy,
+    LocalStrategy,
+    LoginThrottleService,
+    TokensService,
+    RefreshTokensRepository,
+  ],
+  exports: [AccessGuard, AccessTokenVerifier, IdentityCoreModule],
 })
 export class IdentityModule {}
 

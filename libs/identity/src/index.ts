@@ -6,6 +6,7 @@ export * from './organizations/organization.entity.js';
 export * from './users/user.entity.js';
 export * from './auth/refresh-token.entity.js';
 export * from './auth/tokens.service.js';
+export * from './auth/access-token.verifier.js';
 export * from './auth/login-throttle.service.js';
 export * from './access/access.guard.js';
 export * from './identity.exception.js';

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-/** The process's Prometheus registry: HTTP latency per route, plus Node's process metrics. */
+/** The process's Prometheus registry: HTTP latency per route, Node's process metrics, and the BacklogMetrics gauges. */
 export class HttpMetrics {
   readonly registry = new Registry();
 

@@ -4,7 +4,7 @@ export interface FieldError {
 }
 
 /** HTTP statuses a domain exception may map to; the global filter turns them into responses. */
-export type DomainStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 428 | 429 | 500;
+export type DomainStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 428 | 429 | 500 | 503;
 
 /**
  * Base class of every exception a domain throws on purpose. It carries a stable `code`, the

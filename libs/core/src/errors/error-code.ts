@@ -16,5 +16,7 @@ export enum ErrorCode {
   PreconditionRequired = 'PRECONDITION_REQUIRED',
   RateLimited = 'RATE_LIMITED',
   Overloaded = 'OVERLOADED',
+  /** A backing service (Redis) cannot be reached: retry later. */
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
   Internal = 'INTERNAL_ERROR',
 }

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { DEFAULT_JOB_OPTIONS } from '../queue/queue-names.js';
+import { within } from '../queue/within.js';
 import { OutboxMessagesRepository, type PendingMessage } from './outbox-messages.repository.js';
 import { retryDelayMs } from './retry-delay.js';
 
@@ -33,15 +34,6 @@ const DEFAULTS: Required<Omit<OutboxRelayOptions, 'redisUrl'>> = {
 };
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-/** Rejects after `ms`. The work itself may still finish later: harmless here, as the row stays pending and its re-add is ignored by id. */
-function within<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Moves outbox rows to BullMQ: claims due rows in batches (SKIP LOCKED, so any number of
@@ -164,6 +156,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const adds = [...byQueue].map(([name, queued]) =>
       this.queue(name, redis).addBulk(queued.map((row) => ({ name: row.jobName, data: row.payload, opts: { jobId: row.id } }))),
     );
+    // A late add is harmless: the row stays pending and its re-add is ignored by id.
     await within(Promise.all(adds), this.options.addTimeoutMs, `Redis did not answer within ${this.options.addTimeoutMs} ms`);
   }
 
