@@ -11,6 +11,7 @@ import { AccessGuard, IdentityModule } from '#yizhi/identity';
 import { LeadsModule } from '#yizhi/leads';
 import { MatchingModule } from '#yizhi/matching';
 import { ProgramsModule } from '#yizhi/programs';
+import { VolumesHttpModule } from '#yizhi/volumes';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OperationsModule } from './operations/operations.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         MatchingModule,
         DealsModule,
         ProgramsModule,
+        VolumesHttpModule,
         HealthModule,
         MetricsModule,
         OperationsModule,

@@ -10,3 +10,6 @@ export * from './volume-difference.js';
 export * from './volumes.repository.js';
 export * from './volumes.service.js';
 export * from './volumes.module.js';
+export * from './progress/pacing.js';
+export * from './progress/volumes-report.service.js';
+export * from './dto/volumes.dto.js';
