@@ -16,6 +16,7 @@ import { Anomalies1795990000000 } from './1795990000000-Anomalies.js';
 import { MatchScoreNumeric1796000000000 } from './1796000000000-MatchScoreNumeric.js';
 import { Volumes1796100000000 } from './1796100000000-Volumes.js';
 import { ProgramAllocations1796200000000 } from './1796200000000-ProgramAllocations.js';
+import { VolumeIndexes1796300000000 } from './1796300000000-VolumeIndexes.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- Name` appends to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MatchScoreNumeric1796000000000,
   Volumes1796100000000,
   ProgramAllocations1796200000000,
+  VolumeIndexes1796300000000,
 ];

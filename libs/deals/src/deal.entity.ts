@@ -35,6 +35,10 @@ export const REGISTRATION_NO = /^[0-9A-Z]{14,24}$/;
 @Index('deal_seller_idx', ['sellerOrganizationId', 'createdAt', 'id'])
 @Index('deal_buyer_idx', ['buyerOrganizationId', 'createdAt', 'id'])
 @Index('deal_created_idx', ['createdAt', 'id'])
+// The volume rollups recompute a base's month: its deals signed in it.
+@Index('deal_base_signed_idx', ['baseId', 'signedAt'])
+// The major results start from the few major listings and find their deals.
+@Index('deal_listing_idx', ['listingId'], { where: 'listing_id IS NOT NULL' })
 export class Deal {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'deal_pkey' })
   id: string;
@@ -165,6 +169,8 @@ export class Deal {
 @Entity('deal_payment')
 @Check('deal_payment_amount_check', 'amount > 0')
 @Index('deal_payment_deal_idx', ['dealId', 'receivedAt'])
+// A month's payments, for the rollups of the month they were received in.
+@Index('deal_payment_received_idx', ['receivedAt'])
 export class DealPayment {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'deal_payment_pkey' })
   id: string;
@@ -208,6 +214,8 @@ export enum AdjustedAmount {
 @Entity('deal_adjustment')
 @Check('deal_adjustment_amount_check', 'amount > 0')
 @Index('deal_adjustment_deal_idx', ['dealId', 'createdAt'])
+// A month's adjustments, for the rollups of the month they take effect in.
+@Index('deal_adjustment_effective_idx', ['effectiveOn'])
 export class DealAdjustment {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'deal_adjustment_pkey' })
   id: string;

@@ -40,13 +40,27 @@ const inScope = (scope: Scope, base: string, month: string) =>
 /**
  * The counting deals, narrowed to the columns the rollups read. Over the whole ledger it is inlined
  * where used (materialising half a million rows costs more than reading the table again); for a
- * recompute it is the CTE `counting` of the scoped bases' deals, read once through deal_base_idx.
+ * recompute it is the CTE `counting` of only the deals that can touch the base months: those signed
+ * in them (deal_base_signed_idx) and those paid or adjusted in their months (the payments' and
+ * adjustments' date indexes), a few thousand rows at most, however large the ledger.
  */
 const COUNTING_DEALS = `SELECT d.id, d.base_id, d.signed_at, d.field, d.category, d.contract_amount, d.tech_transaction_amount,
          d.buyer_organization_id
     FROM deal d WHERE ${COUNTS}`;
 const counting = (scope: Scope) => (scope === 'all' ? `(${COUNTING_DEALS})` : 'counting');
-const SCOPED_COUNTING = `counting AS MATERIALIZED (${COUNTING_DEALS} AND d.base_id = ANY($1::uuid[]))`;
+
+/** For a recompute: the first day of its first month ($2's least) and of the month after its last. */
+const SCOPED_DAYS = `SELECT min(m) AS first, (max(m) + interval '1 month')::date AS after FROM unnest($2::date[]) AS m`;
+/** The payments (alias `p`) and adjustments (`a`) within a recompute's months, by their date indexes. */
+const withinScopedDays = (column: string, scope: Scope) =>
+  scope === 'all' ? 'true' : `${column} >= (SELECT first FROM days) AND ${column} < (SELECT after FROM days)`;
+
+const SCOPED_COUNTING = `days AS (${SCOPED_DAYS}),
+  counting AS MATERIALIZED (${COUNTING_DEALS} AND d.id IN (
+    SELECT s.id FROM unnest($1::uuid[], $2::date[]) AS c(base_id, month)
+      JOIN deal s ON s.base_id = c.base_id AND s.signed_at >= c.month AND s.signed_at < (c.month + interval '1 month')::date
+    UNION SELECT p.deal_id FROM deal_payment p WHERE ${withinScopedDays('p.received_at', 'cells')}
+    UNION SELECT a.deal_id FROM deal_adjustment a WHERE ${withinScopedDays('a.effective_on', 'cells')}))`;
 
 /** An adjustment's (alias `a`) signed delta on one of the cell's amounts, zero on the others. */
 const adjusted = (column: 'contract' | 'tech' | 'received') => {
@@ -71,10 +85,10 @@ const ledgerCells = (scope: Scope) => `
       UNION ALL
       SELECT c.base_id, m.month, c.field, c.category, 0, m.contract, m.tech, m.received
         FROM (SELECT p.deal_id, ${monthOf('p.received_at')} AS month, 0::bigint AS contract, 0::bigint AS tech, p.amount AS received
-                FROM deal_payment p
+                FROM deal_payment p WHERE ${withinScopedDays('p.received_at', scope)}
               UNION ALL
               SELECT a.deal_id, ${monthOf('a.effective_on')}, ${adjusted('contract')}, ${adjusted('tech')}, ${adjusted('received')}
-                FROM deal_adjustment a) m
+                FROM deal_adjustment a WHERE ${withinScopedDays('a.effective_on', scope)}) m
         JOIN ${counting(scope)} c ON c.id = m.deal_id
        WHERE ${inScope(scope, 'c.base_id', 'm.month')}
     ) f
