@@ -10,7 +10,7 @@ export const SCHEDULES: readonly { id: string; job: JobName; pattern: string }[]
   { id: 'purge-idempotency-keys-hourly', job: JobName.PurgeIdempotencyKeys, pattern: '29 * * * *' },
   // At night, when the ledger is quiet.
   { id: 'scan-anomalies-nightly', job: JobName.ScanAnomalies, pattern: '10 2 * * *' },
-  // After the anomaly scan, still at night: every rollup replaced from the ledger, then reconciled.
+  // After the anomaly scan, still at night: the rollups reconciled with the ledger, then all replaced from it.
   { id: 'rebuild-volumes-nightly', job: JobName.RebuildVolumes, pattern: '40 2 * * *' },
   // Hourly: a rebuild follows when the rollups lag the ledger by more than an hour.
   { id: 'check-volumes-freshness-hourly', job: JobName.CheckVolumesFreshness, pattern: '53 * * * *' },

@@ -63,7 +63,9 @@ export class VolumesController {
   @Roles(Role.Admin)
   @Post('rebuild')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Rebuild every rollup from the ledger, then reconcile; follow the job with GET /jobs/:id' })
+  @ApiOperation({
+    summary: 'Reconcile the rollups with the ledger (recording any drift), then rebuild them all; follow the job with GET /jobs/:id',
+  })
   @ApiAcceptedResponse({ type: RebuildAcceptedView })
   async rebuild(): Promise<RebuildAcceptedView> {
     const job = await this.queues.add(JobName.RebuildVolumes, {}, { jobId: `rebuild-volumes-${randomUUID()}` });

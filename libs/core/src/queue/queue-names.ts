@@ -31,7 +31,7 @@ export interface JobPayloads {
   [JobName.ScanAnomalies]: Record<string, never>;
   /** A ledger change, and the (base, month) cells of the volumes it may have moved. */
   [JobName.LedgerChanged]: LedgerChange;
-  /** Replace every rollup from the ledger, then reconcile them with it. */
+  /** Reconcile the rollups with the ledger (recording any drift), then replace every one from it. */
   [JobName.RebuildVolumes]: Record<string, never>;
   /** Report how far the rollups lag the ledger; a rebuild follows when they lag too far. */
   [JobName.CheckVolumesFreshness]: Record<string, never>;
