@@ -335,13 +335,7 @@ export class DealsService {
         createdById: caller.userId,
       });
       const updated = await this.write(manager, deal, { receivedAmount: received });
-      await this.ledger.changed(manager, {
-        entity: 'payment',
-        id: payment.id,
-        action: 'create',
-        cells: cellsOf(deal.baseId, [deal.signedAt, payment.receivedAt]),
-        dealIds: [deal.id],
-      });
+      await this.ledger.changed(manager, entryChange('payment', payment.id, deal, payment.receivedAt));
       const view = PaymentView.of(payment);
       await this.audit.record(manager, {
         actor: caller,
@@ -385,13 +379,7 @@ export class DealsService {
       });
       const updated = await this.write(manager, deal, {});
       const adjustments = [...earlier, stored];
-      await this.ledger.changed(manager, {
-        entity: 'adjustment',
-        id: stored.id,
-        action: 'create',
-        cells: cellsOf(deal.baseId, [deal.signedAt, stored.effectiveOn]),
-        dealIds: [deal.id],
-      });
+      await this.ledger.changed(manager, entryChange('adjustment', stored.id, deal, stored.effectiveOn));
       const view = AdjustmentView.of(stored);
       await this.audit.record(manager, {
         actor: caller,
@@ -499,6 +487,11 @@ function dealChange(action: string, before: Deal | null, after: Deal): LedgerCha
     cells: cellsOf(after.baseId, before ? [before.signedAt, after.signedAt] : [after.signedAt]),
     dealIds: [after.id],
   };
+}
+
+/** The ledger event of a payment or an adjustment: the deal's signing month and the entry's own. */
+function entryChange(entity: 'payment' | 'adjustment', id: string, deal: Deal, date: string): LedgerChange {
+  return { entity, id, action: 'create', cells: cellsOf(deal.baseId, [deal.signedAt, date]), dealIds: [deal.id] };
 }
 
 /** The audit event of a change to a deal: `deal.<verb>` with the deal's views before and after. */

@@ -33,22 +33,9 @@ export class OrganizationsService {
     manager: EntityManager,
     caller: Principal,
     values: Pick<Organization, 'name' | 'kind' | 'creditCode' | 'region'>,
-    /** When given, the audit event of a new organisation goes here for the caller to record later, instead of now. */
-    deferred?: AuditEventInput[],
   ): Promise<Organization> {
     const { organization, created } = await this.organizations.insertOrFind(manager, values);
-    if (created) {
-      const event: AuditEventInput = {
-        actor: caller,
-        action: 'organization.create',
-        entity: 'organization',
-        entityId: organization.id,
-        before: null,
-        after: OrganizationView.of(organization),
-      };
-      if (deferred) deferred.push(event);
-      else await this.audit.record(manager, event);
-    }
+    if (created) await this.audit.record(manager, createdEvent(caller, organization));
     return organization;
   }
 
@@ -63,17 +50,7 @@ export class OrganizationsService {
     deferred: AuditEventInput[],
   ): Promise<Map<string, Organization>> {
     const { organizations, created } = await this.organizations.insertOrFindMany(manager, values);
-    for (const code of created) {
-      const organization = organizations.get(code)!;
-      deferred.push({
-        actor: caller,
-        action: 'organization.create',
-        entity: 'organization',
-        entityId: organization.id,
-        before: null,
-        after: OrganizationView.of(organization),
-      });
-    }
+    for (const code of created) deferred.push(createdEvent(caller, organizations.get(code)!));
     return organizations;
   }
 
@@ -116,4 +93,16 @@ export class OrganizationsService {
       return decided;
     });
   }
+}
+
+/** The audit event of an organisation added by credit code (pending until an admin decides). */
+function createdEvent(caller: Principal, organization: Organization): AuditEventInput {
+  return {
+    actor: caller,
+    action: 'organization.create',
+    entity: 'organization',
+    entityId: organization.id,
+    before: null,
+    after: OrganizationView.of(organization),
+  };
 }
