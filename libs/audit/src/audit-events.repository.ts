@@ -27,34 +27,31 @@ export class AuditEventsRepository {
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** The chain head, locked until the caller's transaction ends; null if the row is missing. */
-  async lockHead(manager: EntityManager): Promise<ChainHead | null> {
-    const rows: ChainHead[] = await manager.query(
-      'SELECT last_seq::text AS "lastSeq", last_hash AS "lastHash" FROM audit_chain_head WHERE id = $1 FOR UPDATE',
-      [HEAD_ID],
-    );
-    return rows[0] ?? null;
-  }
-
   /**
-   * The next seq and the time of the event, read only once the head is locked: seq order is then
-   * chain order, and `at` does not depend on which API process's clock recorded it.
+   * Locks the chain head until the caller's transaction ends and, once it holds it, takes `count`
+   * sequence numbers, each with its instant (milliseconds): one statement, so that the lock is held
+   * for one round trip fewer. The lateral subquery reads the locked row, so it runs after the lock
+   * is granted: seq order is then chain order, and `at` does not depend on which API process's
+   * clock recorded it. Null if the head row is missing.
    */
-  async allocate(manager: EntityManager): Promise<{ seq: string; at: Date }> {
-    const [row]: { seq: string; at: Date }[] = await manager.query(
-      `SELECT nextval(pg_get_serial_sequence('audit_event', 'seq'))::text AS seq, date_trunc('milliseconds', clock_timestamp()) AS at`,
+  async lockHeadAndAllocate(
+    manager: EntityManager,
+    count: number,
+  ): Promise<{ head: ChainHead; slots: { seq: string; at: Date }[] } | null> {
+    const rows: { lastSeq: string; lastHash: string; seq: string; at: Date }[] = await manager.query(
+      `WITH head AS MATERIALIZED (SELECT last_seq, last_hash FROM audit_chain_head WHERE id = $1 FOR UPDATE)
+       SELECT h.last_seq::text AS "lastSeq", h.last_hash AS "lastHash", s.seq, s.at
+         FROM head h CROSS JOIN LATERAL (
+           SELECT nextval(pg_get_serial_sequence('audit_event', 'seq'))::text AS seq, date_trunc('milliseconds', clock_timestamp()) AS at,
+                  h.last_seq AS after
+             FROM generate_series(1, $2::int)) s`,
+      [HEAD_ID, count],
     );
-    return row;
-  }
-
-  /** `count` sequence numbers, in order, each with its instant (milliseconds), in one statement. */
-  async allocateMany(manager: EntityManager, count: number): Promise<{ seq: string; at: Date }[]> {
-    const rows: { seq: string; at: Date }[] = await manager.query(
-      `SELECT nextval(pg_get_serial_sequence('audit_event', 'seq'))::text AS seq, date_trunc('milliseconds', clock_timestamp()) AS at
-         FROM generate_series(1, $1::int)`,
-      [count],
-    );
-    return rows.sort((x, y) => (BigInt(x.seq) < BigInt(y.seq) ? -1 : 1));
+    if (!rows.length) return null;
+    return {
+      head: { lastSeq: rows[0].lastSeq, lastHash: rows[0].lastHash },
+      slots: rows.map(({ seq, at }) => ({ seq, at })).sort((x, y) => (BigInt(x.seq) < BigInt(y.seq) ? -1 : 1)),
+    };
   }
 
   /** Inserts events (already chained, in seq order) and moves the head to the last, in one statement. */

@@ -42,26 +42,26 @@ export class AuditService {
    */
   async record(manager: EntityManager, input: AuditEventInput): Promise<AuditEvent> {
     checkInput(manager, input);
-    const head = await this.events.lockHead(manager);
-    if (!head) throw AuditException.chainHeadMissing();
-    const { seq, at } = await this.events.allocate(manager);
-    const event = chained(input, seq, at, head.lastHash);
+    const locked = await this.events.lockHeadAndAllocate(manager, 1);
+    if (!locked) throw AuditException.chainHeadMissing();
+    const [{ seq, at }] = locked.slots;
+    const event = chained(input, seq, at, locked.head.lastHash);
     await this.events.append(manager, event);
     return event;
   }
 
   /**
-   * Appends several events, in order, as record() would one by one, but in three statements
-   * whatever their number (lock the head, allocate, append): a writer with many events (a deal
+   * Appends several events, in order, as record() would one by one, but in two statements
+   * whatever their number (lock the head and allocate, append): a writer with many events (a deal
    * and its anomaly flags, an import) holds the chain's lock for less time.
    */
   async recordMany(manager: EntityManager, inputs: readonly AuditEventInput[]): Promise<AuditEvent[]> {
     if (inputs.length === 0) return [];
     if (inputs.length === 1) return [await this.record(manager, inputs[0])];
     for (const input of inputs) checkInput(manager, input);
-    const head = await this.events.lockHead(manager);
-    if (!head) throw AuditException.chainHeadMissing();
-    const slots = await this.events.allocateMany(manager, inputs.length);
+    const locked = await this.events.lockHeadAndAllocate(manager, inputs.length);
+    if (!locked) throw AuditException.chainHeadMissing();
+    const { head, slots } = locked;
     let prevHash = head.lastHash;
     const events = inputs.map((input, i) => {
       const event = chained(input, slots[i].seq, slots[i].at, prevHash);
