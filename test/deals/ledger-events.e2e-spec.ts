@@ -16,6 +16,7 @@ interface LedgerEvent {
   action: string;
   cells: { baseId: string; month: string }[];
   dealIds: string[];
+  listingIds?: string[];
 }
 
 /** The ledger events about a deal (or any entity id), oldest first. */
@@ -55,7 +56,9 @@ describe('ledger events in the outbox', () => {
     const created = (await expectOk(api().create(world.operator, dealBody(world, { registrationNo: registrationNo() })), 201)).body;
     const cell = (month: string) => ({ baseId: world.baseId, month });
     let events = await eventsAbout(created.id);
-    expect(events).toEqual([{ entity: 'deal', id: created.id, action: 'create', cells: [cell('2026-05')], dealIds: [created.id] }]);
+    expect(events).toEqual([
+      { entity: 'deal', id: created.id, action: 'create', cells: [cell('2026-05')], dealIds: [created.id], listingIds: [] },
+    ]);
 
     // Moved to another month: both months are touched.
     await expectOk(api().patch(world.operator, created.id, { signedAt: '2026-03-20' }, 1));

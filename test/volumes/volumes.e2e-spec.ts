@@ -246,6 +246,22 @@ describe('volumes', () => {
       ]);
       await expectRollupsMatchLedger(scopeOf(w));
     }, 120_000);
+
+    it('follows a deal moved off its major listing through the event alone (it names the listing before and after)', async () => {
+      const w = await world();
+      const major = await publish(t, 'listing', w.seller, admin, listingBody(), { major: true });
+      const deal = await dealIn(t, w, 'draft', { listingId: major.id, category: 'transfer', signedAt: '2024-09-09' });
+      await expectOk(api().transition(w.operator, deal.id, 'signed'));
+      const verified = (await verify(deal.id)).body as Body & { version: number };
+      await settle(queue, scopeOf(w));
+      expect(await storedMajorResults(scopeOf(w))).toEqual([{ listingId: major.id, baseId: w.baseId, month: '2024-09', dealId: deal.id }]);
+
+      // The deal no longer names the listing: only the event's listingIds can say which listing to look at again.
+      await expectOk(api().patch(w.operator, deal.id, { listingId: null }, verified.version));
+      await settle(queue, scopeOf(w));
+      expect(await storedMajorResults(scopeOf(w))).toEqual([]);
+      await expectRollupsMatchLedger(scopeOf(w));
+    }, 120_000);
   });
 
   describe('recomputing', () => {

@@ -478,7 +478,7 @@ export class DealsService {
   }
 }
 
-/** The ledger event of a change to a deal: the months it was and is signed in. */
+/** The ledger event of a change to a deal: the months it was and is signed in, and the listings it was and is about. */
 function dealChange(action: string, before: Deal | null, after: Deal): LedgerChange {
   return {
     entity: 'deal',
@@ -486,6 +486,7 @@ function dealChange(action: string, before: Deal | null, after: Deal): LedgerCha
     action,
     cells: cellsOf(after.baseId, before ? [before.signedAt, after.signedAt] : [after.signedAt]),
     dealIds: [after.id],
+    listingIds: [...new Set([before?.listingId, after.listingId].filter((id): id is string => !!id))],
   };
 }
 

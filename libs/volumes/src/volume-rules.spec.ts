@@ -38,8 +38,8 @@ describe('cellParams', () => {
 });
 
 describe('VOLUME_LOCKS', () => {
-  it('names one key per base month, apart from the global and major-results keys', () => {
-    const keys = [VOLUME_LOCKS.global, VOLUME_LOCKS.majorResults, VOLUME_LOCKS.cell({ baseId: A, month: '2026-05' })];
+  it('names one key per base month and one per listing, apart from the global key', () => {
+    const keys = [VOLUME_LOCKS.global, VOLUME_LOCKS.majorResult(A), VOLUME_LOCKS.cell({ baseId: A, month: '2026-05' })];
     expect(new Set(keys).size).toBe(3);
     expect(VOLUME_LOCKS.cell({ baseId: A, month: '2026-05' })).toBe(`volumes:cell:${A}:2026-05`);
   });

@@ -52,11 +52,11 @@ export function cellParams(cells: readonly LedgerCell[]): [string[], string[]] {
 /**
  * Advisory-lock keys (hashed with hashtextextended). Every recompute shares the global key and
  * takes its cells' keys in sorted order; a rebuild or a reconciliation holds the global key alone,
- * exclusively. The major results, rewritten by every recompute, have a key of their own, taken
- * after the cells'. One order everywhere: no deadlock.
+ * exclusively. Each listing's major result has a key of its own, taken after the cells', in sorted
+ * order too. One order everywhere: no deadlock.
  */
 export const VOLUME_LOCKS = {
   global: 'volumes:all',
-  majorResults: 'volumes:major-results',
+  majorResult: (listingId: string) => `volumes:major-result:${listingId}`,
   cell: (cell: LedgerCell) => `volumes:cell:${cell.baseId}:${cell.month}`,
 } as const;

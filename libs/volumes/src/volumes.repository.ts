@@ -117,14 +117,19 @@ const ledgerEnterprises = (scope: Scope) => `
        GROUP BY 1, 2, 3) e
     JOIN organization o ON o.id = e.organization_id`;
 
-/** volume_major_result's rows: each major listing's earliest counting transfer or licence to a Chongqing buyer. */
-const LEDGER_MAJOR_RESULTS = `
+/**
+ * volume_major_result's rows: each major listing's earliest counting transfer or licence to a
+ * Chongqing buyer; of every listing, or of the listings $1 (uuid[]).
+ */
+const ledgerMajorResults = (scope: 'all' | 'listings') => `
   SELECT DISTINCT ON (d.listing_id) d.listing_id, d.base_id, ${monthOf('d.signed_at')} AS month, d.id AS deal_id
     FROM deal d
     JOIN listing l ON l.id = d.listing_id AND l.major
     JOIN organization b ON b.id = d.buyer_organization_id
    WHERE ${COUNTS} AND d.category IN (${quoted(MAJOR_RESULT_CATEGORIES)}) AND starts_with(b.region, '${CHONGQING}')
+     ${scope === 'all' ? '' : 'AND d.listing_id = ANY($1::uuid[])'}
    ORDER BY d.listing_id, d.signed_at, d.id`;
+const LEDGER_MAJOR_RESULTS = ledgerMajorResults('all');
 
 const CELL_COLUMNS = 'base_id, month, field, category, deal_count, contract_fen, tech_fen, received_fen';
 const MAJOR_RESULT_TARGET = 'volume_major_result (listing_id, base_id, month, deal_id, computed_at)';
@@ -204,11 +209,16 @@ export class VolumesRepository {
   }
 
   /**
-   * Every recompute rewrites the major results: one at a time, or the second DELETE, blind to the
-   * first one's new rows until it commits, would leave them to collide with its INSERT.
+   * The listings' major-result keys, in sorted order: two recomputes of one listing's major result
+   * run one after the other, or the second DELETE, blind to the first one's new row until it
+   * commits, would leave it to collide with its INSERT.
    */
-  async lockMajorResults(manager: EntityManager): Promise<void> {
-    await manager.query(LOCK_EXCLUSIVE, [VOLUME_LOCKS.majorResults]);
+  async lockMajorResults(manager: EntityManager, listingIds: readonly string[]): Promise<void> {
+    if (!listingIds.length) return;
+    await manager.query(
+      'SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS keys',
+      [listingIds.map(VOLUME_LOCKS.majorResult)],
+    );
   }
 
   /**
@@ -262,14 +272,39 @@ export class VolumesRepository {
     return this.insertAllMajorResults(manager);
   }
 
+  /** The listings of these deals (their current ones). */
+  async listingsOfDeals(manager: EntityManager, dealIds: readonly string[]): Promise<string[]> {
+    if (!dealIds.length) return [];
+    const rows: { id: string }[] = await manager.query(
+      'SELECT DISTINCT listing_id::text AS id FROM deal WHERE id = ANY($1::uuid[]) AND listing_id IS NOT NULL',
+      [dealIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Replaces these listings' rows of volume_major_result from the ledger (deal_listing_idx). */
+  async replaceMajorResultsOf(manager: EntityManager, listingIds: readonly string[]): Promise<void> {
+    if (!listingIds.length) return;
+    await manager.query('DELETE FROM volume_major_result WHERE listing_id = ANY($1::uuid[])', [listingIds]);
+    await manager.query(`INSERT INTO ${MAJOR_RESULT_TARGET} SELECT m.*, now() FROM (${ledgerMajorResults('listings')}) m`, [listingIds]);
+  }
+
   /** Records that the rollups were brought up to date now (and rebuilt, when `rebuilt`). */
   async markRefreshed(manager: EntityManager, rebuilt: boolean): Promise<void> {
+    if (rebuilt) {
+      await manager.query(
+        `INSERT INTO volume_watermark (id, refreshed_at, rebuilt_at) VALUES (1, now(), now())
+         ON CONFLICT (id) DO UPDATE SET refreshed_at = greatest(volume_watermark.refreshed_at, now()), rebuilt_at = now()`,
+      );
+      return;
+    }
+    // Every recompute passes here: moving the one row at most once a second keeps concurrent
+    // recomputes from queueing on its lock (an UPDATE whose condition no longer holds takes none).
     await manager.query(
-      `INSERT INTO volume_watermark (id, refreshed_at, rebuilt_at) VALUES (1, now(), CASE WHEN $1::boolean THEN now() END)
-       ON CONFLICT (id) DO UPDATE
-         SET refreshed_at = greatest(volume_watermark.refreshed_at, EXCLUDED.refreshed_at),
-             rebuilt_at = coalesce(EXCLUDED.rebuilt_at, volume_watermark.rebuilt_at)`,
-      [rebuilt],
+      `WITH moved AS (
+         UPDATE volume_watermark SET refreshed_at = now() WHERE id = 1 AND refreshed_at < now() - interval '1 second' RETURNING 1)
+       INSERT INTO volume_watermark (id, refreshed_at) SELECT 1, now() WHERE NOT EXISTS (SELECT 1 FROM volume_watermark)
+       ON CONFLICT (id) DO NOTHING`,
     );
   }
 

@@ -13,7 +13,7 @@ export type VolumesProgress = (done: number, total: number) => Promise<void> | v
 export interface RecomputeResult {
   /** The base months replaced. */
   cells: LedgerCell[];
-  /** Whether volume_major_result was rewritten (only when deals were named: nothing else moves it). */
+  /** Whether rows of volume_major_result were rewritten (only for listings the change is or was about: nothing else moves them). */
   majorResults: boolean;
 }
 
@@ -74,9 +74,9 @@ export class VolumesService {
   /**
    * Replaces, in one transaction, the rows of the given base months and of every month these
    * deals touch (signing, payments, adjustments), from the ledger as it stands; then the major
-   * results, when deals were named.
+   * results of the given listings and of these deals' listings, if any.
    */
-  async recompute(cells: readonly LedgerCell[], dealIds: readonly string[]): Promise<RecomputeResult> {
+  async recompute(cells: readonly LedgerCell[], dealIds: readonly string[], listingIds: readonly string[] = []): Promise<RecomputeResult> {
     const deals = [...new Set(dealIds.map((id) => id.toLowerCase()))];
     const given = normalizeCells(cells);
     return this.dataSource.transaction(async (manager) => {
@@ -84,12 +84,13 @@ export class VolumesService {
       const scope = normalizeCells([...given, ...(await this.repository.cellsOfDeals(manager, deals))]);
       await this.repository.lockCells(manager, scope);
       await this.repository.replaceCells(manager, scope);
-      if (deals.length) {
-        await this.repository.lockMajorResults(manager);
-        await this.repository.replaceMajorResults(manager);
-      }
+      const listings = [
+        ...new Set([...listingIds, ...(await this.repository.listingsOfDeals(manager, deals))].map((id) => id.toLowerCase())),
+      ];
+      await this.repository.lockMajorResults(manager, listings);
+      await this.repository.replaceMajorResultsOf(manager, listings);
       await this.repository.markRefreshed(manager, false);
-      return { cells: scope, majorResults: deals.length > 0 };
+      return { cells: scope, majorResults: listings.length > 0 };
     });
   }
 

@@ -56,6 +56,8 @@ export interface LedgerChange {
   action: string;
   cells: LedgerCell[];
   dealIds: string[];
+  /** Listings whose major result the change may move: a deal's listing before and after (absent: none). */
+  listingIds?: string[];
 }
 
 /** Which queue carries each job. */

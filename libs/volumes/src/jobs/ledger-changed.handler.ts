@@ -10,7 +10,7 @@ export class LedgerChangedHandler {
 
   @JobHandler(JobName.LedgerChanged)
   async recompute(payload: JobPayloads[JobName.LedgerChanged], job: Job): Promise<{ cells: number }> {
-    const { cells } = await this.volumes.recompute(payload.cells ?? [], payload.dealIds ?? []);
+    const { cells } = await this.volumes.recompute(payload.cells ?? [], payload.dealIds ?? [], payload.listingIds ?? []);
     await job.updateProgress(100);
     return { cells: cells.length };
   }
