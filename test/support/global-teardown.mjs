@@ -1,4 +1,4 @@
-// Drops this run's database and deletes every Redis key under its prefix.
+// Drops this run's database (and those suites derived from it) and deletes every Redis key under its prefix.
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -12,6 +12,9 @@ export default async function globalTeardown() {
     await admin.connect();
     try {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      // The databases suites derived from it (test/support/isolated-database.ts), should one have been left behind.
+      const derived = await admin.query('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [`${name}_`]);
+      for (const { datname } of derived.rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     } finally {
       await admin.end();
     }

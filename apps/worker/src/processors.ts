@@ -31,7 +31,10 @@ export class MatchingProcessor extends WorkerHost {
  * rebuild and the freshness check. Two at a time: recomputes of different months run side by
  * side, those of one month wait for each other on its lock.
  */
-@Processor(QueueName.Volumes, { concurrency: 2 })
+// A worker lost mid-job gives its job back within about 15 s (its lock lapses after 10 s and stalled
+// jobs are looked for every 5 s) rather than BullMQ's minute: the totals wait for it. The lock is
+// renewed every 5 s while a job runs, and no step holds the event loop that long.
+@Processor(QueueName.Volumes, { concurrency: 2, lockDuration: 10_000, stalledInterval: 5_000 })
 export class VolumesProcessor extends WorkerHost {
   constructor(private readonly jobs: JobRegistry) {
     super();

@@ -3,9 +3,10 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { DEFAULT_JOB_OPTIONS } from '../queue/queue-names.js';
+import { DEFAULT_JOB_OPTIONS, MERGEABLE_JOBS, type JobName } from '../queue/queue-names.js';
 import { within } from '../queue/within.js';
 import { OutboxMessagesRepository, type PendingMessage } from './outbox-messages.repository.js';
+import { keyedId } from './outbox.service.js';
 import { retryDelayMs } from './retry-delay.js';
 
 export interface OutboxRelayOptions {
@@ -34,6 +35,36 @@ const DEFAULTS: Required<Omit<OutboxRelayOptions, 'redisUrl'>> = {
 };
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The BullMQ jobs of a batch of rows: one per row, with the row id as job id, except that the rows
+ * of a mergeable job (MERGEABLE_JOBS) become one job, whose id is derived from all their ids: the
+ * same rows claimed again give the same job (ignored by BullMQ), other rows another one.
+ */
+function jobsOf(rows: readonly PendingMessage[]): { name: string; data: unknown; opts: { jobId: string } }[] {
+  const jobs: { name: string; data: unknown; opts: { jobId: string } }[] = [];
+  const mergeable = new Map<JobName, PendingMessage[]>();
+  for (const row of rows) {
+    const name = row.jobName as JobName;
+    if (MERGEABLE_JOBS[name]) mergeable.set(name, [...(mergeable.get(name) ?? []), row]);
+    else jobs.push({ name: row.jobName, data: row.payload, opts: { jobId: row.id } });
+  }
+  for (const [name, merged] of mergeable) {
+    const merge = MERGEABLE_JOBS[name] as (payloads: readonly unknown[]) => unknown;
+    const jobId =
+      merged.length === 1
+        ? merged[0].id
+        : keyedId(
+            name,
+            merged
+              .map((row) => row.id)
+              .sort()
+              .join(','),
+          );
+    jobs.push({ name, data: merge(merged.map((row) => row.payload)), opts: { jobId } });
+  }
+  return jobs;
+}
 
 /**
  * Moves outbox rows to BullMQ: claims due rows in batches (SKIP LOCKED, so any number of
@@ -153,9 +184,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       if (!byQueue.has(row.queue)) byQueue.set(row.queue, []);
       byQueue.get(row.queue)!.push(row);
     }
-    const adds = [...byQueue].map(([name, queued]) =>
-      this.queue(name, redis).addBulk(queued.map((row) => ({ name: row.jobName, data: row.payload, opts: { jobId: row.id } }))),
-    );
+    const adds = [...byQueue].map(([name, queued]) => this.queue(name, redis).addBulk(jobsOf(queued)));
     // A late add is harmless: the row stays pending and its re-add is ignored by id.
     await within(Promise.all(adds), this.options.addTimeoutMs, `Redis did not answer within ${this.options.addTimeoutMs} ms`);
   }

@@ -173,23 +173,26 @@ export class VolumesReportService {
   /** The figures within the program's months, and what each gained in the trailing twelve months. */
   private async figures(program: Program, baseId: string | null, today: string): Promise<Figures> {
     const column = program.volumeMeasure === VolumeMeasure.ContractAmount ? 'contract_fen' : 'tech_fen';
+    // The base filter is written only when there is one, so that a base's rows are read through
+    // the primary keys (base_id first) instead of a scan of every base's.
+    const base = baseId ? 'AND v.base_id = $4::uuid' : '';
+    const params = [firstDay(program.startsOn.slice(0, 7)), firstDay(program.endsOn.slice(0, 7)), monthsBefore(today, 11)];
     const [row] = await this.dataSource.query(
-      `WITH scope AS (SELECT $1::date AS first, $2::date AS last, $3::date AS recent, $4::uuid AS base),
-       volume AS (
-         SELECT coalesce(sum(v.${column}), 0)::text AS total, coalesce(sum(v.${column}) FILTER (WHERE v.month >= s.recent), 0)::text AS recent
-           FROM volume_cell v, scope s WHERE v.month BETWEEN s.first AND s.last AND (s.base IS NULL OR v.base_id = s.base)),
+      `WITH volume AS (
+         SELECT coalesce(sum(v.${column}), 0)::text AS total, coalesce(sum(v.${column}) FILTER (WHERE v.month >= $3::date), 0)::text AS recent
+           FROM volume_cell v WHERE v.month BETWEEN $1::date AND $2::date ${base}),
        enterprises AS (
-         SELECT count(*)::text AS total, count(*) FILTER (WHERE e.first >= (SELECT recent FROM scope))::text AS recent
-           FROM (SELECT v.credit_code, min(v.month) AS first FROM volume_enterprise v, scope s
-                  WHERE v.month BETWEEN s.first AND s.last AND (s.base IS NULL OR v.base_id = s.base) GROUP BY v.credit_code) e),
+         SELECT count(*)::text AS total, count(*) FILTER (WHERE e.first >= $3::date)::text AS recent
+           FROM (SELECT v.credit_code, min(v.month) AS first FROM volume_enterprise v
+                  WHERE v.month BETWEEN $1::date AND $2::date ${base} GROUP BY v.credit_code) e),
        majors AS (
-         SELECT count(*)::text AS total, count(*) FILTER (WHERE v.month >= s.recent)::text AS recent
-           FROM volume_major_result v, scope s WHERE v.month BETWEEN s.first AND s.last AND (s.base IS NULL OR v.base_id = s.base))
+         SELECT count(*)::text AS total, count(*) FILTER (WHERE v.month >= $3::date)::text AS recent
+           FROM volume_major_result v WHERE v.month BETWEEN $1::date AND $2::date ${base})
        SELECT volume.total AS volume, volume.recent AS "volumeLastYear", enterprises.total AS enterprises,
               enterprises.recent AS "enterprisesLastYear", majors.total AS majors, majors.recent AS "majorsLastYear",
               (SELECT refreshed_at FROM volume_watermark WHERE id = 1) AS "asOf"
          FROM volume, enterprises, majors`,
-      [firstDay(program.startsOn.slice(0, 7)), firstDay(program.endsOn.slice(0, 7)), monthsBefore(today, 11), baseId],
+      baseId ? [...params, baseId] : params,
     );
     return {
       volume: BigInt(row.volume),
