@@ -132,6 +132,12 @@ const ledgerMajorResults = (scope: 'all' | 'listings') => `
 const LEDGER_MAJOR_RESULTS = ledgerMajorResults('all');
 
 const CELL_COLUMNS = 'base_id, month, field, category, deal_count, contract_fen, tech_fen, received_fen';
+
+/** The primary keys a rebuild drops and builds again (as the entities and the Volumes migration define them). */
+const REBUILT_KEYS = [
+  { table: 'volume_cell', constraint: 'volume_cell_pkey', columns: 'base_id, month, field, category' },
+  { table: 'volume_enterprise', constraint: 'volume_enterprise_pkey', columns: 'base_id, month, credit_code' },
+] as const;
 const MAJOR_RESULT_TARGET = 'volume_major_result (listing_id, base_id, month, deal_id, computed_at)';
 
 /** Deletes the rows of volume_cell or volume_enterprise in the base months $1/$2. */
@@ -317,6 +323,22 @@ export class VolumesRepository {
    */
   async truncateAll(manager: EntityManager): Promise<void> {
     await manager.query('TRUNCATE volume_cell, volume_enterprise, volume_major_result');
+  }
+
+  /**
+   * For a rebuild: the two large tables' primary keys dropped before they are filled and built
+   * again after (`restorePrimaryKeys`), in the same transaction. One sorted build (which PostgreSQL
+   * may run with parallel workers) costs less than a third of a million insertions into the index;
+   * a duplicate row would fail the rebuild, whose transaction then leaves the tables as they were.
+   */
+  async dropPrimaryKeys(manager: EntityManager): Promise<void> {
+    for (const { table, constraint } of REBUILT_KEYS) await manager.query(`ALTER TABLE ${table} DROP CONSTRAINT ${constraint}`);
+  }
+
+  async restorePrimaryKeys(manager: EntityManager): Promise<void> {
+    for (const { table, constraint, columns } of REBUILT_KEYS) {
+      await manager.query(`ALTER TABLE ${table} ADD CONSTRAINT ${constraint} PRIMARY KEY (${columns})`);
+    }
   }
 
   insertAllCells(manager: EntityManager): Promise<number> {

@@ -101,11 +101,13 @@ export class VolumesService {
       await this.repository.allowWholeLedgerWork(manager);
       await this.repository.lockAll(manager, 'exclusive');
       await this.repository.truncateAll(manager);
+      await this.repository.dropPrimaryKeys(manager);
       const cells = await this.repository.insertAllCells(manager);
       await progress?.(1, steps);
       const enterprises = await this.repository.insertAllEnterprises(manager);
       await progress?.(2, steps);
       const majorResults = await this.repository.insertAllMajorResults(manager);
+      await this.repository.restorePrimaryKeys(manager);
       await this.repository.markRefreshed(manager, true);
       return { cells, enterprises, majorResults };
     });
