@@ -47,7 +47,6 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Instance, type Result } from 'autocannon';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { platformDate } from '#yizhi/core';
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, RULE_QUERIES, RULE_SCOPE, ruleParams, ruleSelect } from '#yizhi/deals';
@@ -67,6 +66,7 @@ import { exited, freePort, killAllNow, runNode, spawnNode, stopAll, stopChild, w
 import { waitForQuiet, type Quiet } from './quiet.js';
 import { dropDatabase } from './search-data.js';
 import { latencySummary, type SqlRunFigures } from './search-sql.js';
+import { clearRedisPrefix } from './redis-keys.js';
 
 declare module 'autocannon' {
   interface RequestSpec {
@@ -222,22 +222,6 @@ async function buildWorld(base: string): Promise<World> {
 }
 
 // ---------------------------------------------------------------- database helpers
-
-async function clearRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  try {
-    await redis.connect();
-    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /**
  * Waits until no connection of the database is in a statement or a transaction: autocannon drops
@@ -1012,7 +996,7 @@ async function main(): Promise<void> {
 
   log(`[bench:deals] fresh database ${DATABASE_NAME}, Redis prefix ${QUEUE_PREFIX}`);
   await dropDatabase(DATABASE_URL);
-  await clearRedisPrefix(QUEUE_PREFIX);
+  await clearRedisPrefix(REDIS_URL, QUEUE_PREFIX);
   await runNode('dist/apps/api/src/cli/migrate.js', childEnv, ROOT);
   await runNode('dist/apps/api/src/cli/seed.js', childEnv, ROOT);
 
@@ -1104,7 +1088,7 @@ async function main(): Promise<void> {
   } finally {
     await pool.end();
     await stopChild(apiProcess);
-    await clearRedisPrefix(QUEUE_PREFIX).catch(() => undefined);
+    await clearRedisPrefix(REDIS_URL, QUEUE_PREFIX).catch(() => undefined);
     if (settings.keepDatabase) log(`[bench:deals] kept ${DATABASE_URL} (BENCH_DEALS_KEEP_DB=1)`);
     else await dropDatabase(DATABASE_URL);
   }

@@ -23,7 +23,6 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { creditCodeCheckChar, orgCodeCheckChar } from '#yizhi/identity';
 import { cityOf } from '#yizhi/matching';
@@ -37,6 +36,7 @@ import type { EvalListing, EvalNeed, EvalSet } from './matching-eval.js';
 import { freePort, runNode, spawnNode, stopChild, waitFor200 } from './processes.js';
 import { dropDatabase } from './search-data.js';
 import { latencySummary, type SqlRunFigures } from './search-sql.js';
+import { clearRedisPrefix } from './redis-keys.js';
 
 type LatencyMs = SqlRunFigures['latencyMs'];
 
@@ -264,21 +264,6 @@ async function waitForWorker(
     if (performance.now() - started > timeoutMs)
       throw new Error(`the worker did not catch up within ${timeoutMs / 1000} s: ${JSON.stringify(state)}`);
     await sleep(250);
-  }
-}
-
-async function clearRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -57,7 +57,6 @@ import { fileURLToPath } from 'node:url';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { ConfigModule, loadConfig, QueueName, redisConnectionOptions } from '#yizhi/core';
@@ -69,6 +68,7 @@ import { waitForQuiet, type Quiet } from './quiet.js';
 import { dropDatabase } from './search-data.js';
 import { latencySummary, percentile } from './search-sql.js';
 import { DEFAULT_VOLUMES_DATA, generateVolumesLedger, PENDING_TITLE, type GeneratedLedger } from './volumes-data.js';
+import { clearRedisPrefix } from './redis-keys.js';
 
 // ---------------------------------------------------------------- settings
 
@@ -144,22 +144,6 @@ const median = (values: readonly number[]) => {
 };
 
 // ---------------------------------------------------------------- small helpers
-
-async function clearRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  try {
-    await redis.connect();
-    const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** Yuan with up to two decimals ("1234.5", "-12.00"), exactly in fen. */
 function fenOf(yuan: string | number): bigint {
@@ -838,7 +822,7 @@ async function main(): Promise<void> {
 
   log(`[bench:volumes] fresh database ${DATABASE_NAME}, Redis prefix ${QUEUE_PREFIX}`);
   await dropDatabase(DATABASE_URL);
-  await clearRedisPrefix(QUEUE_PREFIX);
+  await clearRedisPrefix(REDIS_URL, QUEUE_PREFIX);
   await runNode('dist/apps/api/src/cli/migrate.js', childEnv, ROOT);
   await runNode('dist/apps/api/src/cli/seed.js', childEnv, ROOT);
 
@@ -934,7 +918,7 @@ async function main(): Promise<void> {
   } finally {
     await pool.end();
     for (const child of children.reverse()) await stopChild(child);
-    await clearRedisPrefix(QUEUE_PREFIX).catch(() => undefined);
+    await clearRedisPrefix(REDIS_URL, QUEUE_PREFIX).catch(() => undefined);
     if (settings.keepDatabase) log(`[bench:volumes] kept ${DATABASE_URL} (BENCH_VOLUMES_KEEP_DB=1)`);
     else await dropDatabase(DATABASE_URL);
   }
