@@ -14,6 +14,7 @@ export * from './validation/dto-transforms.js';
 export * from './money/money.js';
 export * from './money/money.transformer.js';
 export * from './money/is-money.decorator.js';
+export * from './http/csv.js';
 export * from './database/ensure-database.js';
 export * from './database/sql-runner.js';
 export * from './redis/redis.module.js';

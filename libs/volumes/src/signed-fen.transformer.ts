@@ -9,10 +9,3 @@ export const signedFenTransformer: ValueTransformer = {
   to: (value: bigint | null | undefined): string | null | undefined => (value == null ? value : value.toString()),
   from: (value: string | null): bigint | null => (value == null ? null : BigInt(value)),
 };
-
-/** Signed fen as yuan with two decimals, exactly ("-12.05"): the money strings of the volume routes. */
-export function yuanText(fen: bigint): string {
-  const sign = fen < 0n ? '-' : '';
-  const abs = fen < 0n ? -fen : fen;
-  return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
-}

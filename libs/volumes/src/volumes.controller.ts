@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, ForbiddenException, JobName, platformDate, QueueClient, Role, Roles, type Principal } from '#yizhi/core';
+import {
+  CurrentUser,
+  csvLine,
+  ForbiddenException,
+  JobName,
+  platformDate,
+  QueueClient,
+  Role,
+  Roles,
+  UTF8_BOM,
+  type Principal,
+} from '#yizhi/core';
 import {
   BreakdownQueryDto,
   BreakdownView,
@@ -20,11 +31,16 @@ function baseOf(caller: Principal, asked: string | undefined): string | null {
 }
 
 const CSV_HEADERS = ['分组', '名称', '合同数', '合同成交额(元)', '技术交易额(元)', '实际到账(元)', '服务企业数'];
-const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 const csvRow = (r: BreakdownRowView) =>
-  [r.key, r.label, String(r.dealCount), r.contractAmount, r.techTransactionAmount, r.receivedAmount, r.enterprisesServed?.toString() ?? '']
-    .map(csvCell)
-    .join(',');
+  csvLine([
+    r.key,
+    r.label,
+    String(r.dealCount),
+    r.contractAmount,
+    r.techTransactionAmount,
+    r.receivedAmount,
+    r.enterprisesServed?.toString() ?? null,
+  ]);
 
 @ApiTags('volumes')
 @Controller('volumes')
@@ -52,9 +68,8 @@ export class VolumesController {
   async breakdown(@Query() query: BreakdownQueryDto, @CurrentUser() caller: Principal): Promise<BreakdownView | StreamableFile> {
     const view = await this.reports.breakdown(query.by, { from: query.from, to: query.to }, baseOf(caller, query.baseId));
     if (query.format !== 'csv') return view;
-    const lines = [CSV_HEADERS.join(','), ...view.items.map(csvRow), csvRow(view.total)];
-    // UTF-8 with a BOM, so that Excel in China opens it as UTF-8.
-    return new StreamableFile(Buffer.from(`\ufeff${lines.join('\r\n')}\r\n`, 'utf8'), {
+    const text = [csvLine(CSV_HEADERS), ...view.items.map(csvRow), csvRow(view.total)].join('');
+    return new StreamableFile(Buffer.concat([UTF8_BOM, Buffer.from(text, 'utf8')]), {
       type: 'text/csv; charset=utf-8',
       disposition: `attachment; filename="volumes-by-${query.by}-${platformDate()}.csv"`,
     });

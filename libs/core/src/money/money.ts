@@ -86,12 +86,20 @@ export class Money {
 
   /** The wire format, always with two decimals: "1234.56". */
   toString(): string {
-    const yuan = this.fen / 100n;
-    const cents = (this.fen % 100n).toString().padStart(2, '0');
-    return `${yuan}.${cents}`;
+    return fenText(this.fen);
   }
 
   toJSON(): string {
     return this.toString();
   }
+}
+
+/**
+ * Fen as yuan with two decimals, exactly ("1234.56"; "-12.05" for a negative amount, which a
+ * Money never is but a sum of corrections can be).
+ */
+export function fenText(fen: bigint): string {
+  const sign = fen < 0n ? '-' : '';
+  const abs = fen < 0n ? -fen : fen;
+  return `${sign}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
 }

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { csvLine, fenText, UTF8_BOM } from '#yizhi/core';
 import { DEAL_CATEGORY_NAMES, type DealCategory } from '../deal-status.js';
 import { SHEET_COLUMNS } from './deal-sheet.js';
 
@@ -71,11 +72,8 @@ export const regionCode = (creditCode: string): string | null => {
   return /^[1-8]\d{5}$/.test(code) ? code : null;
 };
 
-/** Fen as yuan text with two decimals, exactly. */
-const yuan = (fen: string) => {
-  const value = BigInt(fen);
-  return `${value / 100n}.${(value % 100n).toString().padStart(2, '0')}`;
-};
+/** Fen (as PostgreSQL prints a bigint) as yuan text with two decimals, exactly. */
+const yuan = (fen: string) => fenText(BigInt(fen));
 
 function cells(row: ExportRow): (string | null)[] {
   const byColumn: Record<string, string | null> = {
@@ -114,9 +112,6 @@ const AMOUNT_COLUMNS = new Set([
   EXPORT_HEADERS.indexOf('实际到账(元)') + 1,
 ]);
 
-const csvCell = (value: string | null) => (value === null ? '' : /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-const csvLine = (values: readonly (string | null)[]) => `${values.map(csvCell).join(',')}\r\n`;
-
 /** Waits for the reader to take what was written, so that a slow client slows the export instead of filling memory. */
 async function drained(stream: PassThrough): Promise<void> {
   if (stream.writableNeedDrain) await once(stream, 'drain');
@@ -129,7 +124,7 @@ async function drained(stream: PassThrough): Promise<void> {
 export function exportCsv(batches: AsyncIterable<readonly ExportRow[]>): PassThrough {
   const out = new PassThrough();
   void (async () => {
-    out.write(Buffer.from([0xef, 0xbb, 0xbf]));
+    out.write(UTF8_BOM);
     out.write(csvLine(EXPORT_HEADERS));
     for await (const rows of batches) {
       out.write(rows.map((row) => csvLine(cells(row))).join(''));
@@ -177,7 +172,7 @@ const TEMPLATE_NOTES: readonly [string, string][] = [
 
 /** The import's header row alone, as UTF-8 CSV with a BOM. */
 export function templateCsv(): Buffer {
-  return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${SHEET_COLUMNS.map((c) => c.chinese).join(',')}\r\n`, 'utf8')]);
+  return Buffer.concat([UTF8_BOM, Buffer.from(csvLine(SHEET_COLUMNS.map((c) => c.chinese)), 'utf8')]);
 }
 
 /** The header row on the first sheet (the one the import reads), and what each column takes on a second. */

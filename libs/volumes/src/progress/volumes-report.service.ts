@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { NotFoundException, platformDate } from '#yizhi/core';
+import { fenText, NotFoundException, platformDate } from '#yizhi/core';
 import { DEAL_CATEGORY_NAMES, type DealCategory } from '#yizhi/deals';
 import { Program, ProgramAllocation, ProgramMilestone, VolumeMeasure } from '#yizhi/programs';
 import type { BreakdownDimension, BreakdownRowView, BreakdownView, ProgressView } from '../dto/volumes.dto.js';
-import { yuanText } from '../signed-fen.transformer.js';
 import { expectedToDate, paceStatus, percentOf, projected, type PacePoint, type PaceStatus } from './pacing.js';
 
 /** A month's first day, `YYYY-MM-01`. */
@@ -89,7 +88,7 @@ export class VolumesReportService {
         status: expected === null ? null : paceStatus(actual, expected),
       };
     };
-    const money = (view: Standing<bigint>) => printed(view, yuanText);
+    const money = (view: Standing<bigint>) => printed(view, fenText);
     const count = (view: Standing<bigint>) => printed(view, Number);
     return {
       asOf: figures.asOf?.toISOString() ?? null,
@@ -138,9 +137,9 @@ export class VolumesReportService {
       key: r.key,
       label,
       dealCount: r.deals,
-      contractAmount: yuanText(BigInt(r.contract)),
-      techTransactionAmount: yuanText(BigInt(r.tech)),
-      receivedAmount: yuanText(BigInt(r.received)),
+      contractAmount: fenText(BigInt(r.contract)),
+      techTransactionAmount: fenText(BigInt(r.tech)),
+      receivedAmount: fenText(BigInt(r.received)),
       enterprisesServed: enterprises,
     });
     return {
@@ -161,13 +160,12 @@ export class VolumesReportService {
       if (!program) throw new NotFoundException('program', id);
       return program;
     }
-    const [current] = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM program ORDER BY (starts_on <= $1::date AND ends_on >= $1::date) DESC, (starts_on <= $1::date) DESC,
-              CASE WHEN starts_on <= $1::date THEN starts_on END DESC NULLS LAST, starts_on LIMIT 1`,
-      [today],
-    );
-    if (!current) throw new NotFoundException('program', 'current');
-    return (await programs.findOneBy({ id: current.id }))!;
+    // A handful of rows (one per plan, never overlapping): chosen here in one read.
+    const all = await programs.find({ order: { startsOn: 'ASC' } });
+    const begun = all.filter((p) => p.startsOn <= today);
+    const chosen = begun.find((p) => p.endsOn >= today) ?? begun.at(-1) ?? all[0];
+    if (!chosen) throw new NotFoundException('program', 'current');
+    return chosen;
   }
 
   /** The figures within the program's months, and what each gained in the trailing twelve months. */
